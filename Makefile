@@ -1,0 +1,43 @@
+# The few commands people need. `make run` and `make test` work on a fresh Debian machine.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip install -q --disable-pip-version-check
+
+.PHONY: run test lint bench sandbox-image services clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PIP) -r requirements-dev.txt
+	touch $@
+
+## run: the site on http://127.0.0.1:8000 with a grading worker (SQLite, filesystem broker, Docker sandbox)
+run: $(VENV)/.installed
+	scripts/system-deps.sh run
+	$(MAKE) --no-print-directory sandbox-image
+	scripts/run.sh
+
+## test: install and start what the tests need, lint, then the whole suite
+test: $(VENV)/.installed-dev
+	scripts/system-deps.sh test
+	$(MAKE) --no-print-directory sandbox-image
+	$(MAKE) --no-print-directory lint
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+
+## sandbox-image: the grading image, built without pulling anything
+sandbox-image:
+	PYTHON=$(PY) sandbox/build.sh
+
+bench: $(VENV)/.installed-dev
+	scripts/system-deps.sh test
+	$(PY) bench/grading.py
+
+clean:
+	rm -rf var/ $(VENV)

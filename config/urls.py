@@ -7,5 +7,6 @@ admin.site.site_title = "Academy admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("", include("exercises.urls")),
     path("", include("course.urls")),
 ]

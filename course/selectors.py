@@ -4,6 +4,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.models import User
 from course.models import Course, Lesson, LessonProgress
+from exercises.models import Exercise
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,6 +47,7 @@ class LessonPage:
     previous: Lesson | None
     next: Lesson | None
     is_complete: bool
+    exercise: Exercise | None
 
 
 def lesson_page(*, slug: str, user: User) -> LessonPage:
@@ -55,4 +57,5 @@ def lesson_page(*, slug: str, user: User) -> LessonPage:
     previous = siblings.filter(order__lt=lesson.order).order_by("-order").first()
     following = siblings.filter(order__gt=lesson.order).first()
     is_complete = LessonProgress.objects.filter(user=user, lesson=lesson).exists()
-    return LessonPage(lesson=lesson, previous=previous, next=following, is_complete=is_complete)
+    exercise = Exercise.objects.filter(lesson=lesson, is_published=True).only("slug", "title", "summary").first()
+    return LessonPage(lesson=lesson, previous=previous, next=following, is_complete=is_complete, exercise=exercise)

@@ -6,7 +6,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from course.curriculum import course_read, lessons_read
+from course.markdown import markdown_render
 from course.models import Course, Lesson, LessonProgress
+from exercises.curriculum import exercise_read
+from exercises.services import exercises_sync
 
 
 @dataclasses.dataclass
@@ -15,10 +18,16 @@ class SyncReport:
     updated: list[str] = dataclasses.field(default_factory=list)
     unpublished: list[str] = dataclasses.field(default_factory=list)
     unchanged: int = 0
+    exercises_created: list[str] = dataclasses.field(default_factory=list)
+    exercises_updated: list[str] = dataclasses.field(default_factory=list)
+    exercises_unpublished: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated or self.unpublished)
+        return any(
+            (self.created, self.updated, self.unpublished,
+             self.exercises_created, self.exercises_updated, self.exercises_unpublished)
+        )  # fmt: skip
 
 
 def curriculum_sync(*, root: Path) -> tuple[Course, SyncReport]:
@@ -30,6 +39,10 @@ def curriculum_sync(*, root: Path) -> tuple[Course, SyncReport]:
     """
     source = course_read(root)
     lessons = lessons_read(root)
+    exercises = {
+        lesson.slug: exercise_read(lesson.path.parent, anchors={e.anchor for e in markdown_render(lesson.body).toc})
+        for lesson in lessons
+    }
     report = SyncReport()
     with transaction.atomic():
         course = Course.objects.filter(slug=source.slug).first()
@@ -81,6 +94,9 @@ def curriculum_sync(*, root: Path) -> tuple[Course, SyncReport]:
             lesson.is_published = True
             lesson.full_clean(validate_constraints=False)
             lesson.save()
+            existing[source_lesson.slug] = lesson
+
+        exercises_sync(lessons=existing, sources=exercises, report=report)
     return course, report
 
 

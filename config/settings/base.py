@@ -147,3 +147,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Celery: grading runs on its own bounded queue; long tasks, so no prefetching ahead.
+CELERY_TASK_ROUTES = {"grader.tasks.grade_submission": {"queue": "grading"}}
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stuck-submissions": {"task": "grader.tasks.sweep_stuck_submissions", "schedule": 60.0},
+}
+
+# Grader
+GRADER_IMAGE = env("ACADEMY_GRADER_IMAGE", "academy-grader:latest")
+GRADER_STUCK_GRACE_SECONDS = env_int("ACADEMY_GRADER_STUCK_GRACE_SECONDS", 120)
+GRADER_QUEUED_DEADLINE_SECONDS = env_int("ACADEMY_GRADER_QUEUED_DEADLINE_SECONDS", 1800)

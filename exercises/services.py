@@ -1,0 +1,117 @@
+import hashlib
+import io
+import logging
+import zipfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+
+from accounts.models import User
+from course.models import Lesson
+from exercises.archive import MAX_COMPRESSED_BYTES, ArchiveRejected, archive_read
+from exercises.curriculum import ExerciseSource, tree_files
+from exercises.models import Exercise, Submission
+
+logger = logging.getLogger(__name__)
+
+
+def exercise_dir(exercise: Exercise) -> Path:
+    return settings.BASE_DIR / exercise.source_dir  # an absolute source_dir stays absolute
+
+
+def exercises_sync(*, lessons: dict[str, Lesson], sources: dict[str, ExerciseSource | None], report) -> None:
+    """Create, update or unpublish exercises to match `sources`. Called inside curriculum_sync's transaction."""
+    by_slug = {exercise.slug: exercise for exercise in Exercise.objects.select_for_update()}
+    wanted = set()
+    for lesson_slug, source in sources.items():
+        if source is None:
+            continue
+        wanted.add(source.slug)
+        lesson = lessons[lesson_slug]
+        exercise = by_slug.get(source.slug)
+        if (exercise is not None and exercise.content_hash == source.content_hash and exercise.is_published
+                and exercise.lesson_id == lesson.pk):
+            continue
+        if exercise is None:
+            exercise = Exercise(slug=source.slug)
+            report.exercises_created.append(source.slug)
+        else:
+            report.exercises_updated.append(source.slug)
+        exercise.lesson = lesson
+        exercise.title, exercise.summary = source.title, source.summary
+        exercise.max_score, exercise.django_settings = source.max_score, source.django_settings
+        for name, value in source.limits.items():
+            setattr(exercise, name, value)
+        exercise.rubric = source.rubric
+        exercise.hidden_tests = [vars(test) for test in source.hidden]
+        exercise.source_dir = str(
+            source.path.relative_to(settings.BASE_DIR) if source.path.is_relative_to(settings.BASE_DIR) else source.path
+        )
+        exercise.content_hash = source.content_hash
+        exercise.is_published = True
+        exercise.full_clean(validate_constraints=False)
+        exercise.save()
+    for slug, exercise in by_slug.items():
+        if slug not in wanted and exercise.is_published:
+            exercise.is_published = False
+            exercise.save(update_fields=["is_published", "updated_at"])
+            report.exercises_unpublished.append(slug)
+
+
+def starter_zip(*, exercise: Exercise) -> bytes:
+    """The starter project as a zip with one top-level folder named after the exercise."""
+    root = exercise_dir(exercise) / "starter"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in tree_files(root):
+            archive.write(path, f"{exercise.slug}/{path.relative_to(root)}")
+    return buffer.getvalue()
+
+
+def _upload_bytes(upload: UploadedFile) -> bytes:
+    if upload.size is not None and upload.size > MAX_COMPRESSED_BYTES:
+        raise ArchiveRejected(f"The archive is larger than {MAX_COMPRESSED_BYTES // (1024 * 1024)} MiB.")
+    data = upload.read(MAX_COMPRESSED_BYTES + 1)
+    if len(data) > MAX_COMPRESSED_BYTES:
+        raise ArchiveRejected(f"The archive is larger than {MAX_COMPRESSED_BYTES // (1024 * 1024)} MiB.")
+    return data
+
+
+def submission_create(*, user: User, exercise: Exercise, upload: UploadedFile) -> Submission:
+    """Validate an uploaded archive, store it, and queue it for grading once committed.
+
+    Raises ArchiveRejected (nothing stored) when the archive is refused.
+    """
+    from grader.tasks import grade_submission  # the task module imports this app's models
+
+    data = _upload_bytes(upload)
+    archive_read(data, upload.name or "")  # validates everything before anything is kept
+    digest = hashlib.sha256(data).hexdigest()
+    suffix = ".zip" if (upload.name or "").lower().endswith(".zip") else ".tar.gz"
+    stored_name = None
+    try:
+        with transaction.atomic():
+            # Serialize one learner's concurrent uploads so that numbers never collide.
+            User.objects.select_for_update().only("pk").get(pk=user.pk)
+            last = Submission.objects.filter(user=user, exercise=exercise).aggregate(n=Max("number"))["n"] or 0
+            submission = Submission(
+                user=user, exercise=exercise, number=last + 1, archive_sha256=digest, archive_size=len(data),
+                max_score=exercise.max_score,
+            )
+            submission.archive.save(f"{user.pk}-{exercise.slug}-{last + 1}-{digest[:12]}{suffix}",
+                                    ContentFile(data), save=False)
+            stored_name = submission.archive.name
+            submission.full_clean(exclude=["archive"])
+            submission.save()
+            transaction.on_commit(lambda: grade_submission.apply_async((submission.pk,), queue="grading"))
+    except BaseException:
+        if stored_name:
+            submission.archive.storage.delete(stored_name)  # no orphan file when the row is not kept
+        raise
+    logger.info("submission %s stored: user=%s exercise=%s number=%s sha256=%s",
+                submission.pk, user.pk, exercise.slug, submission.number, digest)
+    return submission

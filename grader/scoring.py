@@ -1,0 +1,224 @@
+"""Turning a sandbox run into a verdict, a score and feedback. Pure functions, no I/O.
+
+The runner is inside the sandbox with the learner's code, so nothing it reports is trusted
+blindly: fields are re-capped, unknown fields dropped, a hidden test that never reported has
+failed, and a stage that claims success with a non-zero exit code has not succeeded.
+"""
+
+import dataclasses
+from decimal import ROUND_HALF_UP, Decimal
+
+from exercises.models import Submission
+
+Verdict = Submission.Verdict
+MESSAGE_CAP = 4096
+OUTPUT_CAP = 16384
+MAX_TESTS = 500
+MAX_LINT = 200
+STAGE_TITLES = {
+    "learner_tests": "Your own tests pass",
+    "hidden_tests": "Hidden tests",
+    "lint": "Lint (ruff, the course configuration)",
+    "django_check": "python manage.py check",
+    "migrations": "Migrations match the models (makemigrations --check)",
+}
+# Where the course teaches what each non-test stage checks: (lesson slug, heading anchor).
+STAGE_LESSONS = {
+    "learner_tests": ("testing", "summary"),
+    "lint": ("idiomatic-django", "summary"),
+    "django_check": ("project-structure", "summary"),
+    "migrations": ("models-integrity", "summary"),
+}
+STAGE_STATUSES = {"passed", "failed", "error", "timeout", "memory", "skipped"}
+OUTCOMES = {"passed", "failed", "error", "skipped"}
+
+
+@dataclasses.dataclass(frozen=True)
+class ExerciseSpec:
+    lesson_slug: str
+    max_score: int
+    rubric: dict[str, int]
+    hidden_tests: list[dict]  # as stored on Exercise.hidden_tests
+
+    @property
+    def stages(self) -> list[str]:
+        return [stage for stage, points in self.rubric.items() if points > 0]
+
+
+@dataclasses.dataclass
+class Grade:
+    status: str
+    verdict: str
+    score: Decimal | None
+    counts_as_attempt: bool
+    results: dict
+    flagged: bool = False
+    flag_reason: str = ""
+    error_message: str = ""
+
+
+def _cap(value, limit: int = MESSAGE_CAP) -> str:
+    text = value if isinstance(value, str) else ""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _int(value, default=None):
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
+def _points(value: float) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def clean_results(raw: dict) -> dict:
+    """The runner's results with every field type-checked and capped."""
+    stages = []
+    for stage in raw.get("stages", [])[:10] if isinstance(raw.get("stages"), list) else []:
+        if not isinstance(stage, dict):
+            continue
+        status = stage.get("status") if stage.get("status") in STAGE_STATUSES else "error"
+        stages.append({
+            "name": _cap(stage.get("name"), 32),
+            "status": status,
+            "duration_ms": _int(stage.get("duration_ms"), 0),
+            "exit_code": _int(stage.get("exit_code")),
+            "output": _cap(stage.get("output"), OUTPUT_CAP),
+            "output_truncated": bool(stage.get("output_truncated")),
+            "current_test": _cap(stage.get("current_test"), 300) or None,
+        })
+    tests = []
+    for test in raw.get("tests", [])[:MAX_TESTS] if isinstance(raw.get("tests"), list) else []:
+        if isinstance(test, dict):
+            tests.append({
+                "id": _cap(test.get("id"), 500),
+                "stage": _cap(test.get("stage"), 32),
+                "outcome": test.get("outcome") if test.get("outcome") in OUTCOMES else "error",
+                "message": _cap(test.get("message")),
+                "duration_ms": _int(test.get("duration_ms"), 0),
+            })
+    lint = []
+    for finding in raw.get("lint", [])[:MAX_LINT] if isinstance(raw.get("lint"), list) else []:
+        if isinstance(finding, dict):
+            lint.append({
+                "path": _cap(finding.get("path"), 300),
+                "line": _int(finding.get("line"), 0),
+                "column": _int(finding.get("column"), 0),
+                "code": _cap(finding.get("code"), 16),
+                "message": _cap(finding.get("message"), 500),
+            })
+    errors = []
+    for error in raw.get("collection_errors", [])[:50] if isinstance(raw.get("collection_errors"), list) else []:
+        if isinstance(error, dict):
+            errors.append({"path": _cap(error.get("path"), 300), "line": _int(error.get("line")),
+                           "message": _cap(error.get("message"))})
+    truncated = raw.get("truncated") if isinstance(raw.get("truncated"), dict) else {}
+    return {
+        "stages": stages,
+        "tests": tests,
+        "lint": lint,
+        "collection_errors": errors,
+        "truncated": {"tests": bool(truncated.get("tests")) or len(raw.get("tests") or []) > MAX_TESTS,
+                      "lint": bool(truncated.get("lint")) or len(raw.get("lint") or []) > MAX_LINT},
+        "internal_error": _cap(raw.get("internal_error"), 8192) or None,
+    }  # fmt: skip
+
+
+def _stage_ok(stage: dict | None) -> bool:
+    return stage is not None and stage["status"] == "passed" and stage["exit_code"] == 0
+
+
+def grade(*, spec: ExerciseSpec, raw_results: dict | None, timed_out: bool, oom_killed: bool,
+          output_exceeded: bool, stages_started: list[str]) -> Grade:
+    if raw_results is None:
+        # The container ended without printing results: a limit killed it, or the runner broke.
+        verdict = (Verdict.OUTPUT_LIMIT if output_exceeded else Verdict.MEMORY_LIMIT if oom_killed
+                   else Verdict.TIMEOUT if timed_out else None)
+        if verdict is None:
+            return Grade(status=Submission.Status.ERROR, verdict=Verdict.INFRA_ERROR, score=None,
+                         counts_as_attempt=False, results={}, flagged=True,
+                         flag_reason="The sandbox ended without results and without hitting a limit.",
+                         error_message="The grader produced no results. This is not counted as an attempt.")
+        limit = {"stage": stages_started[-1] if stages_started else None, "test": None}
+        return Grade(status=Submission.Status.GRADED, verdict=verdict, score=Decimal("0.00"), counts_as_attempt=True,
+                     results={"checks": [], "stages": [], "lint": [], "limit": limit, "collection_errors": []})
+    results = clean_results(raw_results)
+    if results["internal_error"]:
+        return Grade(status=Submission.Status.ERROR, verdict=Verdict.INFRA_ERROR, score=None, counts_as_attempt=False,
+                     results=results, error_message="The grader failed internally. This is not counted as an attempt.")
+    stages = {stage["name"]: stage for stage in results["stages"]}
+    checks, flagged, flag_reason = [], False, ""
+
+    # The learner's own tests: points in proportion to the tests that passed.
+    if spec.rubric["learner_tests"]:
+        own = [t for t in results["tests"] if t["stage"] == "learner_tests"]
+        passed = sum(t["outcome"] == "passed" for t in own)
+        stage = stages.get("learner_tests")
+        ratio = passed / len(own) if own and stage and stage["status"] in {"passed", "failed"} else 0
+        checks.append(_stage_check("learner_tests", spec, ratio, f"{passed} of {len(own)} of your tests passed"
+                                   if own else "No tests of yours were collected."))
+
+    # Hidden tests: only the ids in exercise.toml count; one that never reported has failed.
+    hidden_stage = stages.get("hidden_tests")
+    reported = {t["id"]: t for t in results["tests"] if t["stage"] == "hidden_tests"}
+    missing = 0
+    for hidden in spec.hidden_tests:
+        test = reported.get(hidden["id"])
+        if test is None:
+            missing += 1
+        passed = test is not None and test["outcome"] == "passed"
+        checks.append({
+            "key": hidden["id"], "stage": "hidden_tests", "title": hidden["title"], "passed": passed,
+            "points": float(hidden["points"] if passed else 0), "max_points": float(hidden["points"]),
+            "hint": hidden["hint"], "lesson": spec.lesson_slug, "anchor": hidden["anchor"], "visibility": "hidden",
+            "message": (test["message"] if test else "This test did not report a result."),
+        })
+    if hidden_stage and hidden_stage["exit_code"] == 0 and missing and spec.hidden_tests:
+        flagged = True
+        flag_reason = (f"The hidden-test run exited 0 but {missing} of {len(spec.hidden_tests)} tests never "
+                       "reported (os._exit or report tampering?).")
+
+    for name in ("lint", "django_check", "migrations"):
+        if not spec.rubric[name]:
+            continue
+        stage = stages.get(name)
+        if name == "lint":
+            ran = stage is not None and stage["status"] in {"passed", "failed"}
+            findings = len(results["lint"])
+            ratio = max(0, spec.rubric[name] - findings) / spec.rubric[name] if ran else 0
+            detail = (f"{findings} finding{'s' if findings != 1 else ''}" if ran else "Lint did not run.")
+        else:
+            ratio = 1 if _stage_ok(stage) else 0
+            detail = "" if ratio else _cap(stage["output"][-1500:] if stage else "This stage did not run.", 1500)
+        checks.append(_stage_check(name, spec, ratio, detail))
+
+    score = min(_points(sum(c["points"] for c in checks)), Decimal(spec.max_score))
+    limit = None
+    verdict = Verdict.PASSED if score == spec.max_score else Verdict.FAILED
+    timeout_stage = next((s for s in results["stages"] if s["status"] == "timeout"), None)
+    counts = True
+    if output_exceeded:
+        verdict = Verdict.OUTPUT_LIMIT
+    elif oom_killed or any(s["status"] == "memory" for s in results["stages"]):
+        verdict = Verdict.MEMORY_LIMIT
+        memory_stage = next((s for s in results["stages"] if s["status"] == "memory"), None)
+        limit = {"stage": memory_stage["name"] if memory_stage else None, "test": None}
+    elif timeout_stage or timed_out:
+        verdict = Verdict.TIMEOUT
+        limit = {"stage": timeout_stage["name"] if timeout_stage else (stages_started or [None])[-1],
+                 "test": timeout_stage["current_test"] if timeout_stage else None}
+    elif results["collection_errors"] and hidden_stage and hidden_stage["status"] == "error":
+        # The project does not even import: not a real attempt, and it costs none.
+        verdict, counts = Verdict.SYNTAX_ERROR, False
+    results.update({"checks": checks, "limit": limit})
+    return Grade(status=Submission.Status.GRADED, verdict=verdict, score=score, counts_as_attempt=counts,
+                 results=results, flagged=flagged, flag_reason=flag_reason)
+
+
+def _stage_check(name: str, spec: ExerciseSpec, ratio: float, detail: str) -> dict:
+    max_points = spec.rubric[name]
+    lesson, anchor = STAGE_LESSONS.get(name, (spec.lesson_slug, "summary"))
+    return {
+        "key": name, "stage": name, "title": STAGE_TITLES[name], "passed": ratio >= 1,
+        "points": float(_points(max_points * ratio)), "max_points": float(max_points), "hint": detail,
+        "lesson": lesson, "anchor": anchor, "visibility": "visible", "message": detail,
+    }

@@ -1,0 +1,178 @@
+"""Grading one submission: lock, run in the sandbox, score, store. Safe to run twice."""
+
+import datetime
+import io
+import json
+import logging
+import tarfile
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from exercises.archive import archive_read
+from exercises.curriculum import tree_files, tree_hash
+from exercises.models import Exercise, Submission
+from exercises.services import exercise_dir
+from grader import scoring
+from grader.sandbox import DockerSandbox, SandboxLimits, SandboxUnavailable
+
+logger = logging.getLogger(__name__)
+
+Status = Submission.Status
+# Time the runner keeps for itself before the container's wall clock: to stop a stage, say
+# which one overran, and still print results.
+RUNNER_RESERVE_SECONDS = 5
+# Results are JSON lines on stdout: room for the events and the results object.
+PROTOCOL_OUTPUT_BYTES = 4 * 1024 * 1024
+
+
+def sandbox() -> DockerSandbox:
+    """The seam unit tests swap; integration tests never do."""
+    return DockerSandbox(image=settings.GRADER_IMAGE)
+
+
+def running_deadline(exercise: Exercise) -> datetime.timedelta:
+    """How long a RUNNING row may stay so before it counts as stuck."""
+    return datetime.timedelta(seconds=exercise.wall_seconds + settings.GRADER_STUCK_GRACE_SECONDS)
+
+
+def _tar_add(archive: tarfile.TarFile, name: str, data: bytes, mode: int = 0o644) -> None:
+    info = tarfile.TarInfo(name)
+    info.size, info.mode, info.mtime = len(data), mode, 0
+    archive.addfile(info, io.BytesIO(data))
+
+
+def payload_build(*, submission: Submission) -> bytes:
+    """The gzipped tar stream the runner reads on stdin: manifest, learner files, hidden tests."""
+    exercise = submission.exercise
+    root = exercise_dir(exercise)
+    if tree_hash(root) != exercise.content_hash:
+        raise SandboxUnavailable(f"{exercise.source_dir} changed on disk since the last sync_curriculum")
+    with submission.archive.open("rb") as stored:
+        contents = archive_read(stored.read(), submission.archive.name)
+    manifest = {
+        "schema": 1,
+        "django_settings": exercise.django_settings,
+        "stages": [stage for stage, points in exercise.rubric.items() if points > 0],
+        "hidden_ids": [test["id"] for test in exercise.hidden_tests],
+        "deadline_seconds": max(1, exercise.wall_seconds - RUNNER_RESERVE_SECONDS),
+        "output_limit_bytes": exercise.output_kb * 1024,
+        "env": {"DATABASE_ENGINE": "sqlite"},
+    }
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz", compresslevel=1) as archive:
+        _tar_add(archive, "manifest.json", json.dumps(manifest).encode())
+        for member in contents.members:
+            _tar_add(archive, f"learner/{member.path}", member.data, 0o755 if member.executable else 0o644)
+        hidden_root = root / "hidden_tests"
+        for path in tree_files(hidden_root) if hidden_root.is_dir() else []:
+            _tar_add(archive, f"hidden/{path.relative_to(hidden_root).as_posix()}", path.read_bytes())
+    return buffer.getvalue()
+
+
+def _claim(submission_id: int) -> Submission | None:
+    """Lock the row and mark it RUNNING, or return None when there is nothing to do."""
+    with transaction.atomic():
+        submission = (
+            Submission.objects.select_for_update().select_related("exercise", "exercise__lesson")
+            .filter(pk=submission_id).first()
+        )  # fmt: skip
+        if submission is None or submission.is_terminal:
+            return None
+        now = timezone.now()
+        if (submission.status == Status.RUNNING and submission.started_at
+                and now - submission.started_at < running_deadline(submission.exercise)):
+            return None  # another worker is grading it right now
+        submission.status, submission.stage, submission.started_at = Status.RUNNING, "starting", now
+        submission.save(update_fields=["status", "stage", "started_at"])
+        return submission
+
+
+def submission_grade(*, submission_id: int) -> Submission | None:
+    """Grade a submission end to end. Raises SandboxUnavailable for infrastructure faults.
+
+    The row lock is held only to claim and to store: never while the sandbox runs.
+    """
+    submission = _claim(submission_id)
+    if submission is None:
+        return None
+    exercise = submission.exercise
+    payload = payload_build(submission=submission)
+
+    def on_event(event: dict) -> None:
+        Submission.objects.filter(pk=submission.pk, status=Status.RUNNING).update(stage=event["stage"])
+
+    run = sandbox().run(
+        payload=payload,
+        limits=SandboxLimits(wall_seconds=exercise.wall_seconds, memory_mb=exercise.memory_mb, pids=exercise.pids,
+                             cpus=float(exercise.cpus), output_bytes=PROTOCOL_OUTPUT_BYTES),
+        labels={"academy.submission": str(submission.pk)},
+        on_event=on_event,
+    )
+    spec = scoring.ExerciseSpec(lesson_slug=exercise.lesson.slug, max_score=exercise.max_score,
+                                rubric=exercise.rubric, hidden_tests=exercise.hidden_tests)
+    result = scoring.grade(spec=spec, raw_results=run.results, timed_out=run.timed_out, oom_killed=run.oom_killed,
+                           output_exceeded=run.output_exceeded, stages_started=run.stages_started)
+    result.results.update({"image_id": run.image_id, "duration_ms": run.duration_ms})
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().get(pk=submission.pk)
+        if submission.is_terminal:
+            return submission
+        submission.status, submission.verdict, submission.score = result.status, result.verdict, result.score
+        submission.counts_as_attempt, submission.results = result.counts_as_attempt, result.results
+        submission.flagged, submission.flag_reason = result.flagged, result.flag_reason[:300]
+        submission.error_message = result.error_message
+        submission.image_id, submission.stage, submission.finished_at = run.image_id[:80], "", timezone.now()
+        submission.full_clean(exclude=["archive"])
+        submission.save()
+    logger.info("submission %s graded: verdict=%s score=%s/%s in %sms", submission.pk, submission.verdict,
+                submission.score, submission.max_score, run.duration_ms)
+    return submission
+
+
+def submission_infra_failed(*, submission_id: int, reason: str, final: bool) -> None:
+    """Record an infrastructure fault: back to QUEUED for a retry, or ERROR when retries ran out.
+
+    Either way the learner loses nothing: an infrastructure error never counts as an attempt.
+    """
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
+        if submission is None or submission.is_terminal:
+            return
+        submission.infra_retries += 1
+        if final:
+            submission.status, submission.verdict = Status.ERROR, Submission.Verdict.INFRA_ERROR
+            submission.counts_as_attempt, submission.finished_at = False, timezone.now()
+            submission.error_message = ("The grader is unavailable right now; this is not counted as an attempt. "
+                                        "An instructor can regrade it.")
+        else:
+            submission.status = Status.QUEUED
+        submission.stage = ""
+        submission.save(update_fields=["infra_retries", "status", "verdict", "counts_as_attempt", "finished_at",
+                                       "error_message", "stage"])
+    logger.warning("submission %s: infrastructure fault (%s)%s", submission_id, reason, "; giving up" if final else "")
+
+
+def submissions_stuck(*, now: datetime.datetime | None = None) -> list[int]:
+    """Ids of submissions queued or running for longer than they ever should be."""
+    now = now or timezone.now()
+    queued_before = now - datetime.timedelta(seconds=settings.GRADER_QUEUED_DEADLINE_SECONDS)
+    stuck = list(Submission.objects.filter(status=Status.QUEUED, created_at__lt=queued_before)
+                 .values_list("pk", flat=True))
+    for pk, started_at, wall in Submission.objects.filter(status=Status.RUNNING).values_list(
+        "pk", "started_at", "exercise__wall_seconds"
+    ):
+        if started_at is None or now - started_at > datetime.timedelta(
+                seconds=wall + settings.GRADER_STUCK_GRACE_SECONDS):
+            stuck.append(pk)
+    return stuck
+
+
+def queue_position(*, submission: Submission) -> int | None:
+    """1 for the next submission to be graded; None once it is no longer queued."""
+    if submission.status != Status.QUEUED:
+        return None
+    ahead = Submission.objects.filter(status=Status.QUEUED, created_at__lt=submission.created_at).count()
+    return ahead + 1
+

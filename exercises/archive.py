@@ -66,7 +66,7 @@ def _check_path(raw: str) -> PurePosixPath | None:
     if len(name) > MAX_PATH_LENGTH or any(len(p) > MAX_NAME_LENGTH for p in parts):
         raise ArchiveRejected(f"{raw[:80]!r}… is too long (at most {MAX_NAME_LENGTH} characters a name).")
     if len(parts) > MAX_DEPTH:
-        raise ArchiveRejected(f"{raw!r} is nested {len(parts)} directories deep (at most {MAX_DEPTH}).")
+        raise ArchiveRejected(f"{raw!r} is {len(parts)} path components deep (at most {MAX_DEPTH}).")
     return PurePosixPath(*parts)
 
 
@@ -110,7 +110,8 @@ def _read_zip(data: bytes, budget: _Budget):
                 continue
             if stat.S_ISLNK(mode):
                 raise ArchiveRejected(f"{info.filename!r} is a symbolic link; links are not allowed.")
-            if mode and not stat.S_ISREG(mode):
+            # Many zip tools store no file type at all; only a stated non-regular type is refused.
+            if stat.S_IFMT(mode) and not stat.S_ISREG(mode):
                 raise ArchiveRejected(f"{info.filename!r} is not a regular file.")
             if info.flag_bits & 0x1:
                 raise ArchiveRejected(f"{info.filename!r} is encrypted.")

@@ -196,7 +196,9 @@ def grade(*, spec: ExerciseSpec, raw_results: dict | None, timed_out: bool, oom_
     verdict = Verdict.PASSED if score == spec.max_score else Verdict.FAILED
     timeout_stage = next((s for s in results["stages"] if s["status"] == "timeout"), None)
     counts = True
-    if output_exceeded:
+    flooded = any(s["output_truncated"] for s in results["stages"])
+    if output_exceeded or (flooded and verdict != Verdict.PASSED):
+        # Cut output explains a failure; it does not spoil a run where everything passed.
         verdict = Verdict.OUTPUT_LIMIT
     elif oom_killed or any(s["status"] == "memory" for s in results["stages"]):
         verdict = Verdict.MEMORY_LIMIT
@@ -208,7 +210,7 @@ def grade(*, spec: ExerciseSpec, raw_results: dict | None, timed_out: bool, oom_
                  "test": timeout_stage["current_test"] if timeout_stage else None}
     elif results["collection_errors"] and hidden_stage and hidden_stage["status"] == "error":
         # The project does not even import: not a real attempt, and it costs none.
-        verdict, counts = Verdict.SYNTAX_ERROR, False
+        verdict, counts, score = Verdict.SYNTAX_ERROR, False, Decimal("0.00")
     results.update({"checks": checks, "limit": limit})
     return Grade(status=Submission.Status.GRADED, verdict=verdict, score=score, counts_as_attempt=counts,
                  results=results, flagged=flagged, flag_reason=flag_reason)

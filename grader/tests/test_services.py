@@ -1,0 +1,196 @@
+"""The grading service with the sandbox swapped at its one seam (grader.services.sandbox)."""
+
+import datetime
+import io
+import json
+import tarfile
+
+import pytest
+from django.utils import timezone
+
+from conftest import PROBE_EXERCISE
+from exercises.models import Submission
+from exercises.tests.archives import make_zip, tree_members
+from exercises.tests.factories import SubmissionFactory
+from grader import services, tasks
+from grader.sandbox import SandboxRun, SandboxUnavailable
+
+pytestmark = pytest.mark.django_db
+
+
+class FakeSandbox:
+    """Records what it was given and replays a canned run, emitting stage events like the runner."""
+
+    def __init__(self, results=None, error=None):
+        self.results, self.error, self.calls = results, error, []
+
+    def run(self, *, payload, limits, labels, on_event):
+        self.calls.append({"payload": payload, "limits": limits, "labels": labels})
+        if self.error:
+            raise self.error
+        for stage in ("learner_tests", "hidden_tests"):
+            on_event({"event": "stage", "stage": stage, "state": "started"})
+        return SandboxRun(image_id="sha256:abc", results=self.results, stages_started=["learner_tests"],
+                          duration_ms=1234)
+
+
+def passing_results(exercise):
+    stages = [{"name": n, "status": "passed", "exit_code": 0, "duration_ms": 10, "output": "",
+               "output_truncated": False, "current_test": None} for n in exercise.rubric]
+    tests = [{"id": "probe/tests/test_logic.py::test_double_of_two_is_four", "stage": "learner_tests",
+              "outcome": "passed", "message": "", "duration_ms": 1}]
+    tests += [{"id": t["id"], "stage": "hidden_tests", "outcome": "passed", "message": "", "duration_ms": 1}
+              for t in exercise.hidden_tests]
+    return {"schema": 1, "stages": stages, "tests": tests, "lint": [], "collection_errors": [], "truncated": {}}
+
+
+@pytest.fixture
+def submission(probe_exercise):
+    from django.core.files.base import ContentFile
+
+    data = make_zip(tree_members(PROBE_EXERCISE / "solution"))
+    return SubmissionFactory(exercise=probe_exercise, archive=ContentFile(data, name="solution.zip"))
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    def install(**kwargs):
+        sandbox = FakeSandbox(**kwargs)
+        monkeypatch.setattr(services, "sandbox", lambda: sandbox)
+        return sandbox
+
+    return install
+
+
+def test_grade_stores_verdict_score_and_image(submission, fake):
+    sandbox = fake(results=passing_results(submission.exercise))
+    services.submission_grade(submission_id=submission.pk)
+    submission.refresh_from_db()
+    assert (submission.status, submission.verdict, str(submission.score), submission.image_id) == (
+        "graded", "passed", "100.00", "sha256:abc")
+    assert submission.stage == ""
+    assert submission.finished_at is not None
+    assert submission.results["duration_ms"] == 1234
+    assert sandbox.calls[0]["labels"] == {"academy.submission": str(submission.pk)}
+    limits = sandbox.calls[0]["limits"]
+    assert (limits.wall_seconds, limits.memory_mb, limits.pids, limits.cpus) == (30, 256, 64, 1.0)
+
+
+def test_payload_holds_manifest_then_learner_files_and_hidden_tests_apart(submission):
+    payload = services.payload_build(submission=submission)
+    with tarfile.open(fileobj=io.BytesIO(payload), mode="r:gz") as archive:
+        names = archive.getnames()
+        manifest = json.load(archive.extractfile("manifest.json"))
+    assert names[0] == "manifest.json"
+    assert "learner/manage.py" in names
+    assert "learner/probe/logic.py" in names
+    assert [n for n in names if n.startswith("hidden/")] == ["hidden/tests_hidden/__init__.py",
+                                                            "hidden/tests_hidden/test_hidden.py"]
+    assert manifest == {
+        "schema": 1, "django_settings": "probe_site.settings",
+        "stages": ["learner_tests", "hidden_tests", "lint", "django_check", "migrations"],
+        "hidden_ids": ["tests_hidden/test_hidden.py::test_double_of_21_is_42",
+                       "tests_hidden/test_hidden.py::test_item_round_trips_through_the_database"],
+        "deadline_seconds": 25, "output_limit_bytes": 65536, "env": {"DATABASE_ENGINE": "sqlite"},
+    }
+
+
+def test_stage_events_update_the_row_live(submission, fake, monkeypatch):
+    seen = []
+    sandbox = fake(results=passing_results(submission.exercise))
+    original = sandbox.run
+
+    def spy(**kwargs):
+        on_event = kwargs["on_event"]
+
+        def recording(event):
+            on_event(event)
+            seen.append(Submission.objects.values_list("status", "stage").get(pk=submission.pk))
+
+        return original(**{**kwargs, "on_event": recording})
+
+    sandbox.run = spy
+    services.submission_grade(submission_id=submission.pk)
+    assert seen == [("running", "learner_tests"), ("running", "hidden_tests")]
+
+
+@pytest.mark.parametrize("status", ["graded", "error"])
+def test_terminal_submissions_are_never_graded_again(submission, fake, status):
+    Submission.objects.filter(pk=submission.pk).update(status=status, verdict="passed", score=50)
+    sandbox = fake(results={})
+    assert services.submission_grade(submission_id=submission.pk) is None
+    assert sandbox.calls == []
+    assert Submission.objects.get(pk=submission.pk).score == 50
+
+
+def test_a_submission_another_worker_is_running_is_skipped(submission, fake):
+    Submission.objects.filter(pk=submission.pk).update(status="running", started_at=timezone.now())
+    sandbox = fake(results={})
+    assert services.submission_grade(submission_id=submission.pk) is None
+    assert sandbox.calls == []
+
+
+def test_a_stuck_running_submission_is_taken_over(submission, fake):
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    Submission.objects.filter(pk=submission.pk).update(status="running", started_at=long_ago)
+    fake(results=passing_results(submission.exercise))
+    services.submission_grade(submission_id=submission.pk)
+    assert Submission.objects.get(pk=submission.pk).status == "graded"
+
+
+def test_missing_submission_is_a_quiet_no_op(db, fake):
+    sandbox = fake(results={})
+    assert services.submission_grade(submission_id=999_999) is None
+    assert sandbox.calls == []
+
+
+def test_infrastructure_fault_requeues_then_gives_up_without_costing_an_attempt(submission, fake):
+    fake(error=SandboxUnavailable("the Docker daemon is not reachable"))
+    with pytest.raises(SandboxUnavailable):
+        services.submission_grade(submission_id=submission.pk)
+    services.submission_infra_failed(submission_id=submission.pk, reason="down", final=False)
+    submission.refresh_from_db()
+    assert (submission.status, submission.infra_retries, submission.counts_as_attempt) == ("queued", 1, True)
+    services.submission_infra_failed(submission_id=submission.pk, reason="down", final=True)
+    submission.refresh_from_db()
+    assert (submission.status, submission.verdict, submission.infra_retries, submission.counts_as_attempt) == (
+        "error", "infra_error", 2, False)
+    assert "not counted as an attempt" in submission.error_message
+
+
+def test_task_retries_only_infrastructure_faults(submission, fake, monkeypatch):
+    from celery.exceptions import Retry
+
+    fake(error=SandboxUnavailable("image missing"))
+    with pytest.raises(Retry):
+        tasks.grade_submission.apply(args=(submission.pk,), throw=True)
+    assert Submission.objects.get(pk=submission.pk).status == "queued"
+
+
+def test_task_does_not_retry_a_learners_failing_code(submission, fake):
+    results = passing_results(submission.exercise)
+    for test in results["tests"]:
+        test["outcome"] = "failed"
+    fake(results=results)
+    tasks.grade_submission.apply(args=(submission.pk,), throw=True)
+    submission.refresh_from_db()
+    assert (submission.status, submission.verdict, submission.infra_retries) == ("graded", "failed", 0)
+
+
+def test_changed_exercise_on_disk_is_an_infrastructure_fault(submission):
+    submission.exercise.content_hash = "f" * 64
+    submission.exercise.save()
+    with pytest.raises(SandboxUnavailable, match="changed on disk since the last sync_curriculum"):
+        services.payload_build(submission=submission)
+
+
+def test_sweep_finds_stuck_queued_and_running_submissions(probe_exercise, settings):
+    now = timezone.now()
+    fresh = SubmissionFactory(exercise=probe_exercise)
+    old_queued = SubmissionFactory(exercise=probe_exercise)
+    Submission.objects.filter(pk=old_queued.pk).update(created_at=now - datetime.timedelta(hours=2))
+    running_ok = SubmissionFactory(exercise=probe_exercise, status="running", started_at=now)
+    running_stuck = SubmissionFactory(exercise=probe_exercise, status="running",
+                                      started_at=now - datetime.timedelta(seconds=30 + 121))
+    assert sorted(services.submissions_stuck(now=now)) == sorted([old_queued.pk, running_stuck.pk])
+    assert fresh.pk and running_ok.pk

@@ -14,11 +14,29 @@ class ExerciseAdmin(admin.ModelAdmin):
 
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
-    list_display = ["id", "user", "exercise", "number", "status", "verdict", "score", "counts_as_attempt", "flagged",
-                    "created_at"]
+    list_display = [
+        "id",
+        "user",
+        "exercise",
+        "number",
+        "status",
+        "verdict",
+        "score",
+        "counts_as_attempt",
+        "flagged",
+        "created_at",
+    ]
     list_filter = ["status", "verdict", "flagged", "counts_as_attempt", "exercise"]
     list_select_related = ["user", "exercise"]
     search_fields = ["user__username", "archive_sha256"]
     date_hierarchy = "created_at"
-    readonly_fields = ["archive_sha256", "archive_size", "results", "image_id", "created_at", "started_at",
-                       "finished_at", "infra_retries"]
+    readonly_fields = [
+        "archive_sha256",
+        "archive_size",
+        "results",
+        "image_id",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "infra_retries",
+    ]

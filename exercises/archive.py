@@ -175,7 +175,7 @@ def archive_read(data: bytes, filename: str) -> ArchiveContents:
     tops = {PurePosixPath(p).parts[0] for p in members}
     if "manage.py" not in members and len(tops) == 1 and all("/" in p for p in members):
         prefix = tops.pop() + "/"
-        members = {p[len(prefix):]: dataclasses.replace(m, path=p[len(prefix):]) for p, m in members.items()}
+        members = {p[len(prefix) :]: dataclasses.replace(m, path=p[len(prefix) :]) for p, m in members.items()}
     if "manage.py" not in members:
         raise ArchiveRejected("No manage.py at the top of the archive: archive the project folder itself.")
     return ArchiveContents(members=tuple(members.values()), skipped=tuple(skipped))

@@ -121,8 +121,15 @@ def _hidden(path: Path, data: dict, hidden_points: int, hidden_dir: Path, anchor
         anchor = require(path, entry, "anchor", str)
         if anchors and anchor not in anchors:
             raise CurriculumError(path, f"{where}: anchor #{anchor} is not a heading in the lesson")
-        tests.append(HiddenTest(id=test_id, points=points, title=require(path, entry, "title", str),
-                                hint=require(path, entry, "hint", str), anchor=anchor))
+        tests.append(
+            HiddenTest(
+                id=test_id,
+                points=points,
+                title=require(path, entry, "title", str),
+                hint=require(path, entry, "hint", str),
+                anchor=anchor,
+            )
+        )
     total = sum(t.points for t in tests)
     if total != hidden_points:
         message = f"the [[hidden]] points add up to {total}, but rubric.hidden_tests is {hidden_points}"

@@ -68,8 +68,12 @@ def feedback_for(*, submission: Submission, show_hidden_details: bool) -> Feedba
     ]
     failing = [t for t in results.get("tests", []) if t["stage"] == "learner_tests" and t["outcome"] != "passed"]
     stages = [
-        {"name": STAGE_NAMES.get(s["name"], s["name"]), "status": s["status"], "seconds": s["duration_ms"] / 1000,
-         "output": s["output"] if show_hidden_details or s["name"] != "hidden_tests" else ""}
+        {
+            "name": STAGE_NAMES.get(s["name"], s["name"]),
+            "status": s["status"],
+            "seconds": s["duration_ms"] / 1000,
+            "output": s["output"] if show_hidden_details or s["name"] != "hidden_tests" else "",
+        }
         for s in results.get("stages", [])
     ]
     return Feedback(

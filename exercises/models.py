@@ -101,8 +101,9 @@ class Submission(models.Model):
                 condition=~Q(status="graded") | (Q(score__isnull=False) & ~Q(verdict="")),
                 name="submission_graded_has_score",
             ),
-            models.CheckConstraint(condition=Q(status__in=["queued", "running", "graded", "error"]),
-                                   name="submission_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "graded", "error"]), name="submission_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:

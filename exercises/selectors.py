@@ -29,11 +29,7 @@ class ExercisePage:
 def exercise_page(*, slug: str, user: User) -> ExercisePage:
     """A published exercise with the user's own submissions, newest first. Raises DoesNotExist."""
     exercise = published_exercises().select_related("lesson").get(slug=slug)
-    submissions = list(
-        Submission.objects.filter(exercise=exercise, user=user)
-        .defer("results")
-        .order_by("-created_at")
-    )
+    submissions = list(Submission.objects.filter(exercise=exercise, user=user).defer("results").order_by("-created_at"))
     return ExercisePage(exercise=exercise, submissions=submissions)
 
 

@@ -33,8 +33,12 @@ def exercises_sync(*, lessons: dict[str, Lesson], sources: dict[str, ExerciseSou
         wanted.add(source.slug)
         lesson = lessons[lesson_slug]
         exercise = by_slug.get(source.slug)
-        if (exercise is not None and exercise.content_hash == source.content_hash and exercise.is_published
-                and exercise.lesson_id == lesson.pk):
+        if (
+            exercise is not None
+            and exercise.content_hash == source.content_hash
+            and exercise.is_published
+            and exercise.lesson_id == lesson.pk
+        ):
             continue
         if exercise is None:
             exercise = Exercise(slug=source.slug)
@@ -99,11 +103,16 @@ def submission_create(*, user: User, exercise: Exercise, upload: UploadedFile) -
             User.objects.select_for_update().only("pk").get(pk=user.pk)
             last = Submission.objects.filter(user=user, exercise=exercise).aggregate(n=Max("number"))["n"] or 0
             submission = Submission(
-                user=user, exercise=exercise, number=last + 1, archive_sha256=digest, archive_size=len(data),
+                user=user,
+                exercise=exercise,
+                number=last + 1,
+                archive_sha256=digest,
+                archive_size=len(data),
                 max_score=exercise.max_score,
             )
-            submission.archive.save(f"{user.pk}-{exercise.slug}-{last + 1}-{digest[:12]}{suffix}",
-                                    ContentFile(data), save=False)
+            submission.archive.save(
+                f"{user.pk}-{exercise.slug}-{last + 1}-{digest[:12]}{suffix}", ContentFile(data), save=False
+            )
             stored_name = submission.archive.name
             submission.full_clean(exclude=["archive"])
             submission.save()
@@ -112,6 +121,12 @@ def submission_create(*, user: User, exercise: Exercise, upload: UploadedFile) -
         if stored_name:
             submission.archive.storage.delete(stored_name)  # no orphan file when the row is not kept
         raise
-    logger.info("submission %s stored: user=%s exercise=%s number=%s sha256=%s",
-                submission.pk, user.pk, exercise.slug, submission.number, digest)
+    logger.info(
+        "submission %s stored: user=%s exercise=%s number=%s sha256=%s",
+        submission.pk,
+        user.pk,
+        exercise.slug,
+        submission.number,
+        digest,
+    )
     return submission

@@ -24,8 +24,9 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                submission = submission_create(user=request.user, exercise=page.exercise,
-                                               upload=form.cleaned_data["archive"])
+                submission = submission_create(
+                    user=request.user, exercise=page.exercise, upload=form.cleaned_data["archive"]
+                )
             except ArchiveRejected as exc:
                 form.add_error("archive", str(exc))
             else:
@@ -69,14 +70,16 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def submission_status(request: HttpRequest, pk: int) -> JsonResponse:
     """Polled every second by the submission page while grading: two small queries."""
     submission = _submission_or_404(request, pk)
-    return JsonResponse({
-        "id": submission.pk,
-        "status": submission.status,
-        "stage": submission.stage,
-        "queue_position": queue_position(submission=submission),
-        "verdict": submission.verdict,
-        "score": str(submission.score) if submission.score is not None else None,
-        "max_score": submission.max_score,
-        "done": submission.is_terminal,
-        "url": reverse("exercises:submission", args=[submission.pk]),
-    })
+    return JsonResponse(
+        {
+            "id": submission.pk,
+            "status": submission.status,
+            "stage": submission.stage,
+            "queue_position": queue_position(submission=submission),
+            "verdict": submission.verdict,
+            "score": str(submission.score) if submission.score is not None else None,
+            "max_score": submission.max_score,
+            "done": submission.is_terminal,
+            "url": reverse("exercises:submission", args=[submission.pk]),
+        }
+    )

@@ -76,8 +76,9 @@ class DockerSandbox:
         except docker.errors.ImageNotFound:
             raise SandboxUnavailable(f"the grading image {self.image} is missing (run `make sandbox-image`)") from None
 
-    def run(self, *, payload: bytes, limits: SandboxLimits, labels: dict[str, str],
-            on_event: Callable[[dict], None]) -> SandboxRun:
+    def run(
+        self, *, payload: bytes, limits: SandboxLimits, labels: dict[str, str], on_event: Callable[[dict], None]
+    ) -> SandboxRun:
         client = _client()
         try:
             image = client.images.get(self.image)
@@ -126,10 +127,12 @@ class DockerSandbox:
                 logger.exception("could not remove sandbox container %s; the reaper will", container.id)
         return run
 
-    def _attach_and_follow(self, container, payload: bytes, limits: SandboxLimits, run: SandboxRun,
-                           on_event: Callable[[dict], None]) -> None:
+    def _attach_and_follow(
+        self, container, payload: bytes, limits: SandboxLimits, run: SandboxRun, on_event: Callable[[dict], None]
+    ) -> None:
         sock = container.attach_socket(params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
         raw = sock._sock  # docker-py's SocketIO wraps the real socket; we need half-close
+
         # The watchdog kills the container at the wall clock; the read loop then sees EOF.
         def on_timeout() -> None:
             run.timed_out = True

@@ -77,40 +77,51 @@ def clean_results(raw: dict) -> dict:
         if not isinstance(stage, dict):
             continue
         status = stage.get("status") if stage.get("status") in STAGE_STATUSES else "error"
-        stages.append({
-            "name": _cap(stage.get("name"), 32),
-            "status": status,
-            "duration_ms": _int(stage.get("duration_ms"), 0),
-            "exit_code": _int(stage.get("exit_code")),
-            "output": _cap(stage.get("output"), OUTPUT_CAP),
-            "output_truncated": bool(stage.get("output_truncated")),
-            "current_test": _cap(stage.get("current_test"), 300) or None,
-        })
+        stages.append(
+            {
+                "name": _cap(stage.get("name"), 32),
+                "status": status,
+                "duration_ms": _int(stage.get("duration_ms"), 0),
+                "exit_code": _int(stage.get("exit_code")),
+                "output": _cap(stage.get("output"), OUTPUT_CAP),
+                "output_truncated": bool(stage.get("output_truncated")),
+                "current_test": _cap(stage.get("current_test"), 300) or None,
+            }
+        )
     tests = []
     for test in raw.get("tests", [])[:MAX_TESTS] if isinstance(raw.get("tests"), list) else []:
         if isinstance(test, dict):
-            tests.append({
-                "id": _cap(test.get("id"), 500),
-                "stage": _cap(test.get("stage"), 32),
-                "outcome": test.get("outcome") if test.get("outcome") in OUTCOMES else "error",
-                "message": _cap(test.get("message")),
-                "duration_ms": _int(test.get("duration_ms"), 0),
-            })
+            tests.append(
+                {
+                    "id": _cap(test.get("id"), 500),
+                    "stage": _cap(test.get("stage"), 32),
+                    "outcome": test.get("outcome") if test.get("outcome") in OUTCOMES else "error",
+                    "message": _cap(test.get("message")),
+                    "duration_ms": _int(test.get("duration_ms"), 0),
+                }
+            )
     lint = []
     for finding in raw.get("lint", [])[:MAX_LINT] if isinstance(raw.get("lint"), list) else []:
         if isinstance(finding, dict):
-            lint.append({
-                "path": _cap(finding.get("path"), 300),
-                "line": _int(finding.get("line"), 0),
-                "column": _int(finding.get("column"), 0),
-                "code": _cap(finding.get("code"), 16),
-                "message": _cap(finding.get("message"), 500),
-            })
+            lint.append(
+                {
+                    "path": _cap(finding.get("path"), 300),
+                    "line": _int(finding.get("line"), 0),
+                    "column": _int(finding.get("column"), 0),
+                    "code": _cap(finding.get("code"), 16),
+                    "message": _cap(finding.get("message"), 500),
+                }
+            )
     errors = []
     for error in raw.get("collection_errors", [])[:50] if isinstance(raw.get("collection_errors"), list) else []:
         if isinstance(error, dict):
-            errors.append({"path": _cap(error.get("path"), 300), "line": _int(error.get("line")),
-                           "message": _cap(error.get("message"))})
+            errors.append(
+                {
+                    "path": _cap(error.get("path"), 300),
+                    "line": _int(error.get("line")),
+                    "message": _cap(error.get("message")),
+                }
+            )
     truncated = raw.get("truncated") if isinstance(raw.get("truncated"), dict) else {}
     return {
         "stages": stages,
@@ -127,24 +138,55 @@ def _stage_ok(stage: dict | None) -> bool:
     return stage is not None and stage["status"] == "passed" and stage["exit_code"] == 0
 
 
-def grade(*, spec: ExerciseSpec, raw_results: dict | None, timed_out: bool, oom_killed: bool,
-          output_exceeded: bool, stages_started: list[str]) -> Grade:
+def grade(
+    *,
+    spec: ExerciseSpec,
+    raw_results: dict | None,
+    timed_out: bool,
+    oom_killed: bool,
+    output_exceeded: bool,
+    stages_started: list[str],
+) -> Grade:
     if raw_results is None:
         # The container ended without printing results: a limit killed it, or the runner broke.
-        verdict = (Verdict.OUTPUT_LIMIT if output_exceeded else Verdict.MEMORY_LIMIT if oom_killed
-                   else Verdict.TIMEOUT if timed_out else None)
+        verdict = (
+            Verdict.OUTPUT_LIMIT
+            if output_exceeded
+            else Verdict.MEMORY_LIMIT
+            if oom_killed
+            else Verdict.TIMEOUT
+            if timed_out
+            else None
+        )
         if verdict is None:
-            return Grade(status=Submission.Status.ERROR, verdict=Verdict.INFRA_ERROR, score=None,
-                         counts_as_attempt=False, results={}, flagged=True,
-                         flag_reason="The sandbox ended without results and without hitting a limit.",
-                         error_message="The grader produced no results. This is not counted as an attempt.")
+            return Grade(
+                status=Submission.Status.ERROR,
+                verdict=Verdict.INFRA_ERROR,
+                score=None,
+                counts_as_attempt=False,
+                results={},
+                flagged=True,
+                flag_reason="The sandbox ended without results and without hitting a limit.",
+                error_message="The grader produced no results. This is not counted as an attempt.",
+            )
         limit = {"stage": stages_started[-1] if stages_started else None, "test": None}
-        return Grade(status=Submission.Status.GRADED, verdict=verdict, score=Decimal("0.00"), counts_as_attempt=True,
-                     results={"checks": [], "stages": [], "lint": [], "limit": limit, "collection_errors": []})
+        return Grade(
+            status=Submission.Status.GRADED,
+            verdict=verdict,
+            score=Decimal("0.00"),
+            counts_as_attempt=True,
+            results={"checks": [], "stages": [], "lint": [], "limit": limit, "collection_errors": []},
+        )
     results = clean_results(raw_results)
     if results["internal_error"]:
-        return Grade(status=Submission.Status.ERROR, verdict=Verdict.INFRA_ERROR, score=None, counts_as_attempt=False,
-                     results=results, error_message="The grader failed internally. This is not counted as an attempt.")
+        return Grade(
+            status=Submission.Status.ERROR,
+            verdict=Verdict.INFRA_ERROR,
+            score=None,
+            counts_as_attempt=False,
+            results=results,
+            error_message="The grader failed internally. This is not counted as an attempt.",
+        )
     stages = {stage["name"]: stage for stage in results["stages"]}
     checks, flagged, flag_reason = [], False, ""
 
@@ -154,8 +196,14 @@ def grade(*, spec: ExerciseSpec, raw_results: dict | None, timed_out: bool, oom_
         passed = sum(t["outcome"] == "passed" for t in own)
         stage = stages.get("learner_tests")
         ratio = passed / len(own) if own and stage and stage["status"] in {"passed", "failed"} else 0
-        checks.append(_stage_check("learner_tests", spec, ratio, f"{passed} of {len(own)} of your tests passed"
-                                   if own else "No tests of yours were collected."))
+        checks.append(
+            _stage_check(
+                "learner_tests",
+                spec,
+                ratio,
+                f"{passed} of {len(own)} of your tests passed" if own else "No tests of yours were collected.",
+            )
+        )
 
     # Hidden tests: only the ids in exercise.toml count; one that never reported has failed.
     hidden_stage = stages.get("hidden_tests")
@@ -166,16 +214,27 @@ def grade(*, spec: ExerciseSpec, raw_results: dict | None, timed_out: bool, oom_
         if test is None:
             missing += 1
         passed = test is not None and test["outcome"] == "passed"
-        checks.append({
-            "key": hidden["id"], "stage": "hidden_tests", "title": hidden["title"], "passed": passed,
-            "points": float(hidden["points"] if passed else 0), "max_points": float(hidden["points"]),
-            "hint": hidden["hint"], "lesson": spec.lesson_slug, "anchor": hidden["anchor"], "visibility": "hidden",
-            "message": (test["message"] if test else "This test did not report a result."),
-        })
+        checks.append(
+            {
+                "key": hidden["id"],
+                "stage": "hidden_tests",
+                "title": hidden["title"],
+                "passed": passed,
+                "points": float(hidden["points"] if passed else 0),
+                "max_points": float(hidden["points"]),
+                "hint": hidden["hint"],
+                "lesson": spec.lesson_slug,
+                "anchor": hidden["anchor"],
+                "visibility": "hidden",
+                "message": (test["message"] if test else "This test did not report a result."),
+            }
+        )
     if hidden_stage and hidden_stage["exit_code"] == 0 and missing and spec.hidden_tests:
         flagged = True
-        flag_reason = (f"The hidden-test run exited 0 but {missing} of {len(spec.hidden_tests)} tests never "
-                       "reported (os._exit or report tampering?).")
+        flag_reason = (
+            f"The hidden-test run exited 0 but {missing} of {len(spec.hidden_tests)} tests never "
+            "reported (os._exit or report tampering?)."
+        )
 
     for name in ("lint", "django_check", "migrations"):
         if not spec.rubric[name]:
@@ -185,7 +244,7 @@ def grade(*, spec: ExerciseSpec, raw_results: dict | None, timed_out: bool, oom_
             ran = stage is not None and stage["status"] in {"passed", "failed"}
             findings = len(results["lint"])
             ratio = max(0, spec.rubric[name] - findings) / spec.rubric[name] if ran else 0
-            detail = (f"{findings} finding{'s' if findings != 1 else ''}" if ran else "Lint did not run.")
+            detail = f"{findings} finding{'s' if findings != 1 else ''}" if ran else "Lint did not run."
         else:
             ratio = 1 if _stage_ok(stage) else 0
             detail = "" if ratio else _cap(stage["output"][-1500:] if stage else "This stage did not run.", 1500)
@@ -206,21 +265,38 @@ def grade(*, spec: ExerciseSpec, raw_results: dict | None, timed_out: bool, oom_
         limit = {"stage": memory_stage["name"] if memory_stage else None, "test": None}
     elif timeout_stage or timed_out:
         verdict = Verdict.TIMEOUT
-        limit = {"stage": timeout_stage["name"] if timeout_stage else (stages_started or [None])[-1],
-                 "test": timeout_stage["current_test"] if timeout_stage else None}
+        limit = {
+            "stage": timeout_stage["name"] if timeout_stage else (stages_started or [None])[-1],
+            "test": timeout_stage["current_test"] if timeout_stage else None,
+        }
     elif results["collection_errors"] and hidden_stage and hidden_stage["status"] == "error":
         # The project does not even import: not a real attempt, and it costs none.
         verdict, counts, score = Verdict.SYNTAX_ERROR, False, Decimal("0.00")
     results.update({"checks": checks, "limit": limit})
-    return Grade(status=Submission.Status.GRADED, verdict=verdict, score=score, counts_as_attempt=counts,
-                 results=results, flagged=flagged, flag_reason=flag_reason)
+    return Grade(
+        status=Submission.Status.GRADED,
+        verdict=verdict,
+        score=score,
+        counts_as_attempt=counts,
+        results=results,
+        flagged=flagged,
+        flag_reason=flag_reason,
+    )
 
 
 def _stage_check(name: str, spec: ExerciseSpec, ratio: float, detail: str) -> dict:
     max_points = spec.rubric[name]
     lesson, anchor = STAGE_LESSONS.get(name, (spec.lesson_slug, "summary"))
     return {
-        "key": name, "stage": name, "title": STAGE_TITLES[name], "passed": ratio >= 1,
-        "points": float(_points(max_points * ratio)), "max_points": float(max_points), "hint": detail,
-        "lesson": lesson, "anchor": anchor, "visibility": "visible", "message": detail,
+        "key": name,
+        "stage": name,
+        "title": STAGE_TITLES[name],
+        "passed": ratio >= 1,
+        "points": float(_points(max_points * ratio)),
+        "max_points": float(max_points),
+        "hint": detail,
+        "lesson": lesson,
+        "anchor": anchor,
+        "visibility": "visible",
+        "message": detail,
     }

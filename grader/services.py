@@ -81,8 +81,11 @@ def _claim(submission_id: int) -> Submission | None:
         if submission is None or submission.is_terminal:
             return None
         now = timezone.now()
-        if (submission.status == Status.RUNNING and submission.started_at
-                and now - submission.started_at < running_deadline(submission.exercise)):
+        if (
+            submission.status == Status.RUNNING
+            and submission.started_at
+            and now - submission.started_at < running_deadline(submission.exercise)
+        ):
             return None  # another worker is grading it right now
         submission.status, submission.stage, submission.started_at = Status.RUNNING, "starting", now
         submission.save(update_fields=["status", "stage", "started_at"])
@@ -105,15 +108,30 @@ def submission_grade(*, submission_id: int) -> Submission | None:
 
     run = sandbox().run(
         payload=payload,
-        limits=SandboxLimits(wall_seconds=exercise.wall_seconds, memory_mb=exercise.memory_mb, pids=exercise.pids,
-                             cpus=float(exercise.cpus), output_bytes=PROTOCOL_OUTPUT_BYTES),
+        limits=SandboxLimits(
+            wall_seconds=exercise.wall_seconds,
+            memory_mb=exercise.memory_mb,
+            pids=exercise.pids,
+            cpus=float(exercise.cpus),
+            output_bytes=PROTOCOL_OUTPUT_BYTES,
+        ),
         labels={"academy.submission": str(submission.pk)},
         on_event=on_event,
     )
-    spec = scoring.ExerciseSpec(lesson_slug=exercise.lesson.slug, max_score=exercise.max_score,
-                                rubric=exercise.rubric, hidden_tests=exercise.hidden_tests)
-    result = scoring.grade(spec=spec, raw_results=run.results, timed_out=run.timed_out, oom_killed=run.oom_killed,
-                           output_exceeded=run.output_exceeded, stages_started=run.stages_started)
+    spec = scoring.ExerciseSpec(
+        lesson_slug=exercise.lesson.slug,
+        max_score=exercise.max_score,
+        rubric=exercise.rubric,
+        hidden_tests=exercise.hidden_tests,
+    )
+    result = scoring.grade(
+        spec=spec,
+        raw_results=run.results,
+        timed_out=run.timed_out,
+        oom_killed=run.oom_killed,
+        output_exceeded=run.output_exceeded,
+        stages_started=run.stages_started,
+    )
     result.results.update({"image_id": run.image_id, "duration_ms": run.duration_ms})
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission.pk)
@@ -126,8 +144,14 @@ def submission_grade(*, submission_id: int) -> Submission | None:
         submission.image_id, submission.stage, submission.finished_at = run.image_id[:80], "", timezone.now()
         submission.full_clean(exclude=["archive"])
         submission.save()
-    logger.info("submission %s graded: verdict=%s score=%s/%s in %sms", submission.pk, submission.verdict,
-                submission.score, submission.max_score, run.duration_ms)
+    logger.info(
+        "submission %s graded: verdict=%s score=%s/%s in %sms",
+        submission.pk,
+        submission.verdict,
+        submission.score,
+        submission.max_score,
+        run.duration_ms,
+    )
     return submission
 
 
@@ -144,13 +168,23 @@ def submission_infra_failed(*, submission_id: int, reason: str, final: bool) -> 
         if final:
             submission.status, submission.verdict = Status.ERROR, Submission.Verdict.INFRA_ERROR
             submission.counts_as_attempt, submission.finished_at = False, timezone.now()
-            submission.error_message = ("The grader is unavailable right now; this is not counted as an attempt. "
-                                        "An instructor can regrade it.")
+            submission.error_message = (
+                "The grader is unavailable right now; this is not counted as an attempt. An instructor can regrade it."
+            )
         else:
             submission.status = Status.QUEUED
         submission.stage = ""
-        submission.save(update_fields=["infra_retries", "status", "verdict", "counts_as_attempt", "finished_at",
-                                       "error_message", "stage"])
+        submission.save(
+            update_fields=[
+                "infra_retries",
+                "status",
+                "verdict",
+                "counts_as_attempt",
+                "finished_at",
+                "error_message",
+                "stage",
+            ]
+        )
     logger.warning("submission %s: infrastructure fault (%s)%s", submission_id, reason, "; giving up" if final else "")
 
 
@@ -158,13 +192,15 @@ def submissions_stuck(*, now: datetime.datetime | None = None) -> list[int]:
     """Ids of submissions queued or running for longer than they ever should be."""
     now = now or timezone.now()
     queued_before = now - datetime.timedelta(seconds=settings.GRADER_QUEUED_DEADLINE_SECONDS)
-    stuck = list(Submission.objects.filter(status=Status.QUEUED, created_at__lt=queued_before)
-                 .values_list("pk", flat=True))
+    stuck = list(
+        Submission.objects.filter(status=Status.QUEUED, created_at__lt=queued_before).values_list("pk", flat=True)
+    )
     for pk, started_at, wall in Submission.objects.filter(status=Status.RUNNING).values_list(
         "pk", "started_at", "exercise__wall_seconds"
     ):
         if started_at is None or now - started_at > datetime.timedelta(
-                seconds=wall + settings.GRADER_STUCK_GRACE_SECONDS):
+            seconds=wall + settings.GRADER_STUCK_GRACE_SECONDS
+        ):
             stuck.append(pk)
     return stuck
 
@@ -175,4 +211,3 @@ def queue_position(*, submission: Submission) -> int | None:
         return None
     ahead = Submission.objects.filter(status=Status.QUEUED, created_at__lt=submission.created_at).count()
     return ahead + 1
-

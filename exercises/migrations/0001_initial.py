@@ -7,101 +7,224 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('course', '0001_initial'),
+        ("course", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Exercise',
+            name="Exercise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('summary', models.CharField(blank=True, max_length=500)),
-                ('max_score', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)])),
-                ('django_settings', models.CharField(max_length=200)),
-                ('wall_seconds', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(5), django.core.validators.MaxValueValidator(900)])),
-                ('memory_mb', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(128), django.core.validators.MaxValueValidator(8192)])),
-                ('pids', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(16), django.core.validators.MaxValueValidator(4096)])),
-                ('output_kb', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(16), django.core.validators.MaxValueValidator(4096)])),
-                ('cpus', models.DecimalField(decimal_places=2, max_digits=4, validators=[django.core.validators.MinValueValidator(0.1)])),
-                ('rubric', models.JSONField()),
-                ('hidden_tests', models.JSONField()),
-                ('source_dir', models.CharField(help_text='The exercise/ directory, relative to the repository.', max_length=300)),
-                ('content_hash', models.CharField(max_length=64)),
-                ('is_published', models.BooleanField(default=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('lesson', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='exercise', to='course.lesson')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("summary", models.CharField(blank=True, max_length=500)),
+                (
+                    "max_score",
+                    models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)]),
+                ),
+                ("django_settings", models.CharField(max_length=200)),
+                (
+                    "wall_seconds",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(5),
+                            django.core.validators.MaxValueValidator(900),
+                        ]
+                    ),
+                ),
+                (
+                    "memory_mb",
+                    models.PositiveIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(128),
+                            django.core.validators.MaxValueValidator(8192),
+                        ]
+                    ),
+                ),
+                (
+                    "pids",
+                    models.PositiveIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(16),
+                            django.core.validators.MaxValueValidator(4096),
+                        ]
+                    ),
+                ),
+                (
+                    "output_kb",
+                    models.PositiveIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(16),
+                            django.core.validators.MaxValueValidator(4096),
+                        ]
+                    ),
+                ),
+                (
+                    "cpus",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=4, validators=[django.core.validators.MinValueValidator(0.1)]
+                    ),
+                ),
+                ("rubric", models.JSONField()),
+                ("hidden_tests", models.JSONField()),
+                (
+                    "source_dir",
+                    models.CharField(help_text="The exercise/ directory, relative to the repository.", max_length=300),
+                ),
+                ("content_hash", models.CharField(max_length=64)),
+                ("is_published", models.BooleanField(default=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "lesson",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="exercise", to="course.lesson"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['lesson__order'],
+                "ordering": ["lesson__order"],
             },
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)])),
-                ('archive', models.FileField(upload_to='submissions/%Y/%m/')),
-                ('archive_sha256', models.CharField(max_length=64, validators=[django.core.validators.RegexValidator('^[0-9a-f]{64}$', 'A sha256 is 64 lowercase hex digits.')])),
-                ('archive_size', models.PositiveIntegerField()),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('graded', 'Graded'), ('error', 'Error')], default='queued', max_length=16)),
-                ('stage', models.CharField(blank=True, help_text='The runner stage in progress, while running.', max_length=32)),
-                ('verdict', models.CharField(blank=True, choices=[('passed', 'Passed'), ('failed', 'Failed'), ('syntax_error', 'Syntax or import error'), ('timeout', 'Time limit'), ('memory_limit', 'Memory limit'), ('output_limit', 'Output limit'), ('infra_error', 'Infrastructure error')], max_length=16)),
-                ('score', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True)),
-                ('max_score', models.PositiveSmallIntegerField()),
-                ('counts_as_attempt', models.BooleanField(default=True)),
-                ('results', models.JSONField(blank=True, default=dict)),
-                ('error_message', models.CharField(blank=True, max_length=1000)),
-                ('image_id', models.CharField(blank=True, max_length=80)),
-                ('infra_retries', models.PositiveSmallIntegerField(default=0)),
-                ('flagged', models.BooleanField(default=False, help_text='Suspected tampering: review by an instructor.')),
-                ('flag_reason', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='exercises.exercise')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='submissions', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)])),
+                ("archive", models.FileField(upload_to="submissions/%Y/%m/")),
+                (
+                    "archive_sha256",
+                    models.CharField(
+                        max_length=64,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9a-f]{64}$", "A sha256 is 64 lowercase hex digits."
+                            )
+                        ],
+                    ),
+                ),
+                ("archive_size", models.PositiveIntegerField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("graded", "Graded"),
+                            ("error", "Error"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        blank=True, help_text="The runner stage in progress, while running.", max_length=32
+                    ),
+                ),
+                (
+                    "verdict",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("passed", "Passed"),
+                            ("failed", "Failed"),
+                            ("syntax_error", "Syntax or import error"),
+                            ("timeout", "Time limit"),
+                            ("memory_limit", "Memory limit"),
+                            ("output_limit", "Output limit"),
+                            ("infra_error", "Infrastructure error"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("score", models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True)),
+                ("max_score", models.PositiveSmallIntegerField()),
+                ("counts_as_attempt", models.BooleanField(default=True)),
+                ("results", models.JSONField(blank=True, default=dict)),
+                ("error_message", models.CharField(blank=True, max_length=1000)),
+                ("image_id", models.CharField(blank=True, max_length=80)),
+                ("infra_retries", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "flagged",
+                    models.BooleanField(default=False, help_text="Suspected tampering: review by an instructor."),
+                ),
+                ("flag_reason", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "exercise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="submissions", to="exercises.exercise"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="submissions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='exercise',
-            constraint=models.CheckConstraint(condition=models.Q(('cpus__gt', 0)), name='exercise_cpus_positive'),
+            model_name="exercise",
+            constraint=models.CheckConstraint(condition=models.Q(("cpus__gt", 0)), name="exercise_cpus_positive"),
         ),
         migrations.AddConstraint(
-            model_name='exercise',
-            constraint=models.CheckConstraint(condition=models.Q(('max_score__gte', 1)), name='exercise_max_score_positive'),
+            model_name="exercise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("max_score__gte", 1)), name="exercise_max_score_positive"
+            ),
         ),
         migrations.AddIndex(
-            model_name='submission',
-            index=models.Index(fields=['user', 'exercise', '-created_at'], name='submission_user_exercise_idx'),
+            model_name="submission",
+            index=models.Index(fields=["user", "exercise", "-created_at"], name="submission_user_exercise_idx"),
         ),
         migrations.AddIndex(
-            model_name='submission',
-            index=models.Index(fields=['status', 'created_at'], name='submission_status_idx'),
+            model_name="submission",
+            index=models.Index(fields=["status", "created_at"], name="submission_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.UniqueConstraint(fields=('user', 'exercise', 'number'), name='submission_unique_number'),
+            model_name="submission",
+            constraint=models.UniqueConstraint(fields=("user", "exercise", "number"), name="submission_unique_number"),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.CheckConstraint(condition=models.Q(('score__isnull', True), models.Q(('score__gte', 0), ('score__lte', models.F('max_score'))), _connector='OR'), name='submission_score_in_range'),
+            model_name="submission",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("score__isnull", True),
+                    models.Q(("score__gte", 0), ("score__lte", models.F("max_score"))),
+                    _connector="OR",
+                ),
+                name="submission_score_in_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'graded'), _negated=True), models.Q(('score__isnull', False), models.Q(('verdict', ''), _negated=True)), _connector='OR'), name='submission_graded_has_score'),
+            model_name="submission",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "graded"), _negated=True),
+                    models.Q(("score__isnull", False), models.Q(("verdict", ""), _negated=True)),
+                    _connector="OR",
+                ),
+                name="submission_graded_has_score",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'running', 'graded', 'error'])), name='submission_status_valid'),
+            model_name="submission",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["queued", "running", "graded", "error"])),
+                name="submission_status_valid",
+            ),
         ),
     ]

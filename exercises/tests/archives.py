@@ -45,7 +45,7 @@ def zip_with_symlink(name: str, target: str) -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("manage.py", "")
         info = zipfile.ZipInfo(name)
-        info.external_attr = (0o120777 << 16)  # S_IFLNK
+        info.external_attr = 0o120777 << 16  # S_IFLNK
         archive.writestr(info, target)
     return buffer.getvalue()
 

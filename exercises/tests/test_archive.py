@@ -26,12 +26,21 @@ def test_single_top_level_folder_is_removed():
 
 
 def test_junk_is_skipped_and_reported():
-    members = {**PROJECT, "shop/__pycache__/models.cpython-311.pyc": b"\0", ".git/HEAD": "ref", "db.sqlite3": b"x",
-               ".venv/bin/python": b"elf"}
+    members = {
+        **PROJECT,
+        "shop/__pycache__/models.cpython-311.pyc": b"\0",
+        ".git/HEAD": "ref",
+        "db.sqlite3": b"x",
+        ".venv/bin/python": b"elf",
+    }
     contents = archive_read(make_zip(members), "p.zip")
     assert contents.paths() == ["manage.py", "shop/models.py"]
-    assert sorted(contents.skipped) == [".git/HEAD", ".venv/bin/python", "db.sqlite3",
-                                        "shop/__pycache__/models.cpython-311.pyc"]
+    assert sorted(contents.skipped) == [
+        ".git/HEAD",
+        ".venv/bin/python",
+        "db.sqlite3",
+        "shop/__pycache__/models.cpython-311.pyc",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -48,7 +57,11 @@ def test_junk_is_skipped_and_reported():
         (b"not an archive", "p.zip", "This is not a readable .zip file"),
         (b"not an archive", "p.tar.gz", "This is not a readable .tar.gz file"),
         (make_zip(PROJECT), "p.rar", "Upload a .zip or .tar.gz archive of your project."),
-        (make_zip({"/".join(["d"] * 13) + "/f.py": "", "manage.py": ""}), "p.zip", "is 14 path components deep (at most 12)"),
+        (
+            make_zip({"/".join(["d"] * 13) + "/f.py": "", "manage.py": ""}),
+            "p.zip",
+            "is 14 path components deep (at most 12)",
+        ),
         (make_zip({"x" * 101 + ".py": "", "manage.py": ""}), "p.zip", "is too long"),
         (make_tar(PROJECT)[:60], "p.tar.gz", "This is not a readable .tar.gz file"),
         (make_tar({**PROJECT, "big.txt": bytes(range(256)) * 4000})[:3000], "p.tar.gz", "truncated or corrupt"),
@@ -62,8 +75,12 @@ def test_hostile_and_broken_archives_are_refused_with_a_reason(data, name, messa
 
 @pytest.mark.parametrize(
     ("kind", "message"),
-    [(tarfile.SYMTYPE, "is a link"), (tarfile.LNKTYPE, "is a link"), (tarfile.CHRTYPE, "is a device, FIFO"),
-     (tarfile.FIFOTYPE, "is a device, FIFO")],
+    [
+        (tarfile.SYMTYPE, "is a link"),
+        (tarfile.LNKTYPE, "is a link"),
+        (tarfile.CHRTYPE, "is a device, FIFO"),
+        (tarfile.FIFOTYPE, "is a device, FIFO"),
+    ],
 )
 def test_tar_links_and_special_files_are_refused(kind, message):
     info = tarfile.TarInfo("special")

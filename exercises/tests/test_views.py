@@ -58,7 +58,11 @@ def test_upload_stores_the_archive_and_enqueues_grading_on_commit(
     assert response.status_code == 302
     assert response["Location"] == reverse("exercises:submission", args=[submission.pk])
     assert (submission.user, submission.number, submission.status, submission.archive_size) == (
-        learner, 1, "queued", len(data))
+        learner,
+        1,
+        "queued",
+        len(data),
+    )
     assert submission.archive_sha256 == hashlib.sha256(data).hexdigest()
     assert submission.archive.read() == data
     assert len(callbacks) == 1  # grade_submission.apply_async, only once the row is committed
@@ -66,8 +70,7 @@ def test_upload_stores_the_archive_and_enqueues_grading_on_commit(
 
 def test_second_upload_gets_the_next_number(learner_client, learner, probe_exercise):
     SubmissionFactory(user=learner, exercise=probe_exercise, number=1)
-    learner_client.post(reverse("exercises:detail", args=["probe"]),
-                        {"archive": upload(make_zip({"manage.py": ""}))})
+    learner_client.post(reverse("exercises:detail", args=["probe"]), {"archive": upload(make_zip({"manage.py": ""}))})
     assert list(Submission.objects.order_by("number").values_list("number", flat=True)) == [1, 2]
 
 
@@ -80,8 +83,9 @@ def test_second_upload_gets_the_next_number(learner_client, learner, probe_exerc
         (b"hello", "notes.txt", "Upload a .zip or .tar.gz archive of your project."),
     ],
 )
-def test_refused_upload_explains_and_leaves_no_row_and_no_file(learner_client, probe_exercise, settings, data, name,
-                                                              message):
+def test_refused_upload_explains_and_leaves_no_row_and_no_file(
+    learner_client, probe_exercise, settings, data, name, message
+):
     before = stored_files(settings.MEDIA_ROOT)
     response = learner_client.post(reverse("exercises:detail", args=["probe"]), {"archive": upload(data, name)})
     assert response.status_code == 400
@@ -99,8 +103,7 @@ def test_a_failed_insert_removes_the_stored_file(learner, probe_exercise, settin
     before = stored_files(settings.MEDIA_ROOT)
     monkeypatch.setattr(Submission, "full_clean", broken_full_clean)
     with pytest.raises(RuntimeError):
-        services.submission_create(user=learner, exercise=probe_exercise,
-                                   upload=upload(make_zip({"manage.py": ""})))
+        services.submission_create(user=learner, exercise=probe_exercise, upload=upload(make_zip({"manage.py": ""})))
     assert Submission.objects.count() == 0
     assert stored_files(settings.MEDIA_ROOT) == before
 
@@ -129,8 +132,15 @@ def test_status_endpoint_gives_queue_position_in_few_queries(client, probe_exerc
     with django_assert_num_queries(5):
         response = client.get(reverse("exercises:submission_status", args=[mine.pk]))
     assert response.json() == {
-        "id": mine.pk, "status": "queued", "stage": "", "queue_position": 2, "verdict": "", "score": None,
-        "max_score": 100, "done": False, "url": reverse("exercises:submission", args=[mine.pk]),
+        "id": mine.pk,
+        "status": "queued",
+        "stage": "",
+        "queue_position": 2,
+        "verdict": "",
+        "score": None,
+        "max_score": 100,
+        "done": False,
+        "url": reverse("exercises:submission", args=[mine.pk]),
     }
     client.force_login(running.user)
     data = client.get(reverse("exercises:submission_status", args=[running.pk])).json()
@@ -138,16 +148,16 @@ def test_status_endpoint_gives_queue_position_in_few_queries(client, probe_exerc
     assert earlier.pk < mine.pk
 
 
-def test_exercise_page_history_query_count_is_fixed(learner_client, learner, probe_exercise,
-                                                    django_assert_num_queries):
+def test_exercise_page_history_query_count_is_fixed(learner_client, learner, probe_exercise, django_assert_num_queries):
     for number in range(1, 8):
-        SubmissionFactory(user=learner, exercise=probe_exercise, number=number, status="graded", verdict="failed",
-                          score=number * 10)
+        SubmissionFactory(
+            user=learner, exercise=probe_exercise, number=number, status="graded", verdict="failed", score=number * 10
+        )
     # session, user, exercise+lesson, submissions, instructor check (nav)
     with django_assert_num_queries(5):
         response = learner_client.get(reverse("exercises:detail", args=["probe"]))
     assert response.context["page"].best_score == 70
-    assert "Best score: <strong data-testid=\"best-score\">70.00</strong> / 100 · 7 attempts" in response.content.decode()
+    assert 'Best score: <strong data-testid="best-score">70.00</strong> / 100 · 7 attempts' in response.content.decode()
 
 
 def test_anonymous_users_are_sent_to_log_in(probe_exercise):
@@ -156,4 +166,3 @@ def test_anonymous_users_are_sent_to_log_in(probe_exercise):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
-

@@ -8,13 +8,25 @@ HIDDEN = [
     {"id": "tests_hidden/test_h.py::test_a", "points": 40, "title": "A works", "hint": "Do A.", "anchor": "a"},
     {"id": "tests_hidden/test_h.py::test_b", "points": 20, "title": "B works", "hint": "Do B.", "anchor": "b"},
 ]
-SPEC = ExerciseSpec(lesson_slug="orm", max_score=100, hidden_tests=HIDDEN,
-                    rubric={"learner_tests": 10, "hidden_tests": 60, "lint": 10, "django_check": 10, "migrations": 10})
+SPEC = ExerciseSpec(
+    lesson_slug="orm",
+    max_score=100,
+    hidden_tests=HIDDEN,
+    rubric={"learner_tests": 10, "hidden_tests": 60, "lint": 10, "django_check": 10, "migrations": 10},
+)
 
 
 def stage(name, status="passed", exit_code=0, **extra):
-    return {"name": name, "status": status, "duration_ms": 100, "exit_code": exit_code, "output": "",
-            "output_truncated": False, "current_test": None, **extra}
+    return {
+        "name": name,
+        "status": status,
+        "duration_ms": 100,
+        "exit_code": exit_code,
+        "output": "",
+        "output_truncated": False,
+        "current_test": None,
+        **extra,
+    }
 
 
 def reported(test_id, stage_name, outcome="passed", message=""):
@@ -24,11 +36,22 @@ def reported(test_id, stage_name, outcome="passed", message=""):
 def results(**overrides):
     base = {
         "schema": 1,
-        "stages": [stage("learner_tests"), stage("hidden_tests"), stage("lint"), stage("django_check"),
-                   stage("migrations")],
-        "tests": [reported("shop/tests/test_x.py::test_1", "learner_tests"), reported("shop/tests/test_x.py::test_2", "learner_tests"),
-                  reported(HIDDEN[0]["id"], "hidden_tests"), reported(HIDDEN[1]["id"], "hidden_tests")],
-        "lint": [], "collection_errors": [], "truncated": {"tests": False, "lint": False},
+        "stages": [
+            stage("learner_tests"),
+            stage("hidden_tests"),
+            stage("lint"),
+            stage("django_check"),
+            stage("migrations"),
+        ],
+        "tests": [
+            reported("shop/tests/test_x.py::test_1", "learner_tests"),
+            reported("shop/tests/test_x.py::test_2", "learner_tests"),
+            reported(HIDDEN[0]["id"], "hidden_tests"),
+            reported(HIDDEN[1]["id"], "hidden_tests"),
+        ],
+        "lint": [],
+        "collection_errors": [],
+        "truncated": {"tests": False, "lint": False},
     }
     base.update(overrides)
     return base
@@ -45,30 +68,63 @@ def points(result):
 
 def test_everything_passing_scores_full_marks():
     result = run(results())
-    assert (result.status, result.verdict, result.score, result.counts_as_attempt) == ("graded", "passed",
-                                                                                        Decimal("100.00"), True)
-    assert points(result) == {"learner_tests": 10.0, HIDDEN[0]["id"]: 40.0, HIDDEN[1]["id"]: 20.0, "lint": 10.0,
-                              "django_check": 10.0, "migrations": 10.0}
+    assert (result.status, result.verdict, result.score, result.counts_as_attempt) == (
+        "graded",
+        "passed",
+        Decimal("100.00"),
+        True,
+    )
+    assert points(result) == {
+        "learner_tests": 10.0,
+        HIDDEN[0]["id"]: 40.0,
+        HIDDEN[1]["id"]: 20.0,
+        "lint": 10.0,
+        "django_check": 10.0,
+        "migrations": 10.0,
+    }
     assert result.flagged is False
 
 
 def test_partial_credit_from_own_tests_hidden_tests_and_lint():
     raw = results(
-        stages=[stage("learner_tests", "failed", 1), stage("hidden_tests", "failed", 1), stage("lint", "failed", 1),
-                stage("django_check"), stage("migrations", "failed", 1)],
-        tests=[reported("t.py::ok", "learner_tests"), reported("t.py::bad", "learner_tests", "failed", "assert 1 == 2"),
-               reported("t.py::bad2", "learner_tests", "failed"), reported(HIDDEN[0]["id"], "hidden_tests"),
-               reported(HIDDEN[1]["id"], "hidden_tests", "failed", "secret hidden assertion")],
+        stages=[
+            stage("learner_tests", "failed", 1),
+            stage("hidden_tests", "failed", 1),
+            stage("lint", "failed", 1),
+            stage("django_check"),
+            stage("migrations", "failed", 1),
+        ],
+        tests=[
+            reported("t.py::ok", "learner_tests"),
+            reported("t.py::bad", "learner_tests", "failed", "assert 1 == 2"),
+            reported("t.py::bad2", "learner_tests", "failed"),
+            reported(HIDDEN[0]["id"], "hidden_tests"),
+            reported(HIDDEN[1]["id"], "hidden_tests", "failed", "secret hidden assertion"),
+        ],
         lint=[{"path": "shop/views.py", "line": 3, "column": 1, "code": "F401", "message": "unused"}] * 3,
     )
     result = run(raw)
-    assert points(result) == {"learner_tests": 3.33, HIDDEN[0]["id"]: 40.0, HIDDEN[1]["id"]: 0.0, "lint": 7.0,
-                              "django_check": 10.0, "migrations": 0.0}
+    assert points(result) == {
+        "learner_tests": 3.33,
+        HIDDEN[0]["id"]: 40.0,
+        HIDDEN[1]["id"]: 0.0,
+        "lint": 7.0,
+        "django_check": 10.0,
+        "migrations": 0.0,
+    }
     assert (result.verdict, result.score) == ("failed", Decimal("60.33"))
     failed_hidden = next(c for c in result.results["checks"] if c["key"] == HIDDEN[1]["id"])
     assert failed_hidden == {
-        "key": HIDDEN[1]["id"], "stage": "hidden_tests", "title": "B works", "passed": False, "points": 0.0,
-        "max_points": 20.0, "hint": "Do B.", "lesson": "orm", "anchor": "b", "visibility": "hidden",
+        "key": HIDDEN[1]["id"],
+        "stage": "hidden_tests",
+        "title": "B works",
+        "passed": False,
+        "points": 0.0,
+        "max_points": 20.0,
+        "hint": "Do B.",
+        "lesson": "orm",
+        "anchor": "b",
+        "visibility": "hidden",
         "message": "secret hidden assertion",
     }
 
@@ -89,15 +145,24 @@ def test_a_hidden_test_that_never_reported_has_failed_and_is_flagged_when_the_ru
 
 
 def test_tests_reported_under_unexpected_ids_earn_nothing():
-    raw = results(tests=[reported("t.py::ok", "learner_tests"), reported("tests_hidden/forged.py::test_x", "hidden_tests")])
+    raw = results(
+        tests=[reported("t.py::ok", "learner_tests"), reported("tests_hidden/forged.py::test_x", "hidden_tests")]
+    )
     result = run(raw)
     assert points(result)[HIDDEN[0]["id"]] == 0.0
     assert points(result)[HIDDEN[1]["id"]] == 0.0
 
 
 def test_a_stage_claiming_success_with_a_nonzero_exit_code_has_not_succeeded():
-    raw = results(stages=[stage("learner_tests"), stage("hidden_tests"), stage("lint"),
-                          stage("django_check", "passed", 1), stage("migrations")])
+    raw = results(
+        stages=[
+            stage("learner_tests"),
+            stage("hidden_tests"),
+            stage("lint"),
+            stage("django_check", "passed", 1),
+            stage("migrations"),
+        ]
+    )
     assert points(run(raw))["django_check"] == 0.0
 
 
@@ -110,9 +175,15 @@ def test_no_tests_collected_earns_no_learner_points():
 
 def test_import_error_is_a_syntax_error_verdict_that_costs_no_attempt():
     raw = results(
-        stages=[stage("learner_tests", "error", 2), stage("hidden_tests", "error", 2), stage("lint", "failed", 1),
-                stage("django_check", "failed", 1), stage("migrations", "failed", 1)],
-        tests=[], collection_errors=[{"path": "shop/models.py", "line": 4, "message": "SyntaxError: invalid syntax"}],
+        stages=[
+            stage("learner_tests", "error", 2),
+            stage("hidden_tests", "error", 2),
+            stage("lint", "failed", 1),
+            stage("django_check", "failed", 1),
+            stage("migrations", "failed", 1),
+        ],
+        tests=[],
+        collection_errors=[{"path": "shop/models.py", "line": 4, "message": "SyntaxError: invalid syntax"}],
     )
     result = run(raw)
     assert (result.verdict, result.counts_as_attempt, result.score) == ("syntax_error", False, Decimal("0.00"))
@@ -132,36 +203,60 @@ def test_memory_kill_in_a_stage_is_a_memory_limit_verdict():
 
 
 def test_stage_output_over_the_limit_is_an_output_limit_verdict_when_something_failed():
-    flooded = [stage("learner_tests", "failed", 1, output_truncated=True), stage("hidden_tests"), stage("lint"),
-               stage("django_check"), stage("migrations")]
-    tests = [reported("t.py::flood", "learner_tests", "failed"), reported(HIDDEN[0]["id"], "hidden_tests"),
-             reported(HIDDEN[1]["id"], "hidden_tests")]
+    flooded = [
+        stage("learner_tests", "failed", 1, output_truncated=True),
+        stage("hidden_tests"),
+        stage("lint"),
+        stage("django_check"),
+        stage("migrations"),
+    ]
+    tests = [
+        reported("t.py::flood", "learner_tests", "failed"),
+        reported(HIDDEN[0]["id"], "hidden_tests"),
+        reported(HIDDEN[1]["id"], "hidden_tests"),
+    ]
     result = run(results(stages=flooded, tests=tests))
     assert (result.verdict, result.score) == ("output_limit", Decimal("90.00"))
 
 
 def test_long_output_does_not_spoil_a_full_pass():
-    stages = [stage("learner_tests", output_truncated=True), stage("hidden_tests"), stage("lint"),
-              stage("django_check"), stage("migrations")]
+    stages = [
+        stage("learner_tests", output_truncated=True),
+        stage("hidden_tests"),
+        stage("lint"),
+        stage("django_check"),
+        stage("migrations"),
+    ]
     assert run(results(stages=stages)).verdict == "passed"
 
 
 @pytest.mark.parametrize(
     ("flags", "verdict"),
-    [({"timed_out": True}, "timeout"), ({"oom_killed": True}, "memory_limit"),
-     ({"output_exceeded": True}, "output_limit")],
+    [
+        ({"timed_out": True}, "timeout"),
+        ({"oom_killed": True}, "memory_limit"),
+        ({"output_exceeded": True}, "output_limit"),
+    ],
 )
 def test_container_killed_without_results(flags, verdict):
     result = run(None, stages_started=["learner_tests", "hidden_tests"], **flags)
-    assert (result.status, result.verdict, result.score, result.counts_as_attempt) == ("graded", verdict,
-                                                                                       Decimal("0.00"), True)
+    assert (result.status, result.verdict, result.score, result.counts_as_attempt) == (
+        "graded",
+        verdict,
+        Decimal("0.00"),
+        True,
+    )
     assert result.results["limit"] == {"stage": "hidden_tests", "test": None}
 
 
 def test_no_results_and_no_limit_is_an_infrastructure_error_that_costs_nothing():
     result = run(None)
-    assert (result.status, result.verdict, result.score, result.counts_as_attempt) == ("error", "infra_error", None,
-                                                                                       False)
+    assert (result.status, result.verdict, result.score, result.counts_as_attempt) == (
+        "error",
+        "infra_error",
+        None,
+        False,
+    )
     assert result.flagged is True
 
 
@@ -179,8 +274,17 @@ def test_clean_results_caps_and_drops_hostile_fields():
         "truncated": {"tests": False},
     }
     cleaned = clean_results(raw)
-    assert cleaned["stages"] == [{"name": "x" * 31 + "…", "status": "error", "duration_ms": 0, "exit_code": None,
-                                  "output": "", "output_truncated": False, "current_test": None}]
+    assert cleaned["stages"] == [
+        {
+            "name": "x" * 31 + "…",
+            "status": "error",
+            "duration_ms": 0,
+            "exit_code": None,
+            "output": "",
+            "output_truncated": False,
+            "current_test": None,
+        }
+    ]
     assert len(cleaned["tests"]) == 500
     assert len(cleaned["tests"][0]["message"]) == 4096
     assert cleaned["truncated"] == {"tests": True, "lint": False}

@@ -30,17 +30,37 @@ class FakeSandbox:
             raise self.error
         for stage in ("learner_tests", "hidden_tests"):
             on_event({"event": "stage", "stage": stage, "state": "started"})
-        return SandboxRun(image_id="sha256:abc", results=self.results, stages_started=["learner_tests"],
-                          duration_ms=1234)
+        return SandboxRun(
+            image_id="sha256:abc", results=self.results, stages_started=["learner_tests"], duration_ms=1234
+        )
 
 
 def passing_results(exercise):
-    stages = [{"name": n, "status": "passed", "exit_code": 0, "duration_ms": 10, "output": "",
-               "output_truncated": False, "current_test": None} for n in exercise.rubric]
-    tests = [{"id": "probe/tests/test_logic.py::test_double_of_two_is_four", "stage": "learner_tests",
-              "outcome": "passed", "message": "", "duration_ms": 1}]
-    tests += [{"id": t["id"], "stage": "hidden_tests", "outcome": "passed", "message": "", "duration_ms": 1}
-              for t in exercise.hidden_tests]
+    stages = [
+        {
+            "name": n,
+            "status": "passed",
+            "exit_code": 0,
+            "duration_ms": 10,
+            "output": "",
+            "output_truncated": False,
+            "current_test": None,
+        }
+        for n in exercise.rubric
+    ]
+    tests = [
+        {
+            "id": "probe/tests/test_logic.py::test_double_of_two_is_four",
+            "stage": "learner_tests",
+            "outcome": "passed",
+            "message": "",
+            "duration_ms": 1,
+        }
+    ]
+    tests += [
+        {"id": t["id"], "stage": "hidden_tests", "outcome": "passed", "message": "", "duration_ms": 1}
+        for t in exercise.hidden_tests
+    ]
     return {"schema": 1, "stages": stages, "tests": tests, "lint": [], "collection_errors": [], "truncated": {}}
 
 
@@ -67,7 +87,11 @@ def test_grade_stores_verdict_score_and_image(submission, fake):
     services.submission_grade(submission_id=submission.pk)
     submission.refresh_from_db()
     assert (submission.status, submission.verdict, str(submission.score), submission.image_id) == (
-        "graded", "passed", "100.00", "sha256:abc")
+        "graded",
+        "passed",
+        "100.00",
+        "sha256:abc",
+    )
     assert submission.stage == ""
     assert submission.finished_at is not None
     assert submission.results["duration_ms"] == 1234
@@ -84,14 +108,21 @@ def test_payload_holds_manifest_then_learner_files_and_hidden_tests_apart(submis
     assert names[0] == "manifest.json"
     assert "learner/manage.py" in names
     assert "learner/probe/logic.py" in names
-    assert [n for n in names if n.startswith("hidden/")] == ["hidden/tests_hidden/__init__.py",
-                                                            "hidden/tests_hidden/test_hidden.py"]
+    assert [n for n in names if n.startswith("hidden/")] == [
+        "hidden/tests_hidden/__init__.py",
+        "hidden/tests_hidden/test_hidden.py",
+    ]
     assert manifest == {
-        "schema": 1, "django_settings": "probe_site.settings",
+        "schema": 1,
+        "django_settings": "probe_site.settings",
         "stages": ["learner_tests", "hidden_tests", "lint", "django_check", "migrations"],
-        "hidden_ids": ["tests_hidden/test_hidden.py::test_double_of_21_is_42",
-                       "tests_hidden/test_hidden.py::test_item_round_trips_through_the_database"],
-        "deadline_seconds": 25, "output_limit_bytes": 65536, "env": {"DATABASE_ENGINE": "sqlite"},
+        "hidden_ids": [
+            "tests_hidden/test_hidden.py::test_double_of_21_is_42",
+            "tests_hidden/test_hidden.py::test_item_round_trips_through_the_database",
+        ],
+        "deadline_seconds": 25,
+        "output_limit_bytes": 65536,
+        "env": {"DATABASE_ENGINE": "sqlite"},
     }
 
 
@@ -154,7 +185,11 @@ def test_infrastructure_fault_requeues_then_gives_up_without_costing_an_attempt(
     services.submission_infra_failed(submission_id=submission.pk, reason="down", final=True)
     submission.refresh_from_db()
     assert (submission.status, submission.verdict, submission.infra_retries, submission.counts_as_attempt) == (
-        "error", "infra_error", 2, False)
+        "error",
+        "infra_error",
+        2,
+        False,
+    )
     assert "not counted as an attempt" in submission.error_message
 
 
@@ -186,11 +221,11 @@ def test_changed_exercise_on_disk_is_an_infrastructure_fault(submission):
 
 def test_sweep_finds_stuck_queued_and_running_submissions(probe_exercise, settings):
     now = timezone.now()
-    fresh = SubmissionFactory(exercise=probe_exercise)
+    SubmissionFactory(exercise=probe_exercise)  # fresh: queued a moment ago
     old_queued = SubmissionFactory(exercise=probe_exercise)
     Submission.objects.filter(pk=old_queued.pk).update(created_at=now - datetime.timedelta(hours=2))
-    running_ok = SubmissionFactory(exercise=probe_exercise, status="running", started_at=now)
-    running_stuck = SubmissionFactory(exercise=probe_exercise, status="running",
-                                      started_at=now - datetime.timedelta(seconds=30 + 121))
+    SubmissionFactory(exercise=probe_exercise, status="running", started_at=now)  # running, in time
+    running_stuck = SubmissionFactory(
+        exercise=probe_exercise, status="running", started_at=now - datetime.timedelta(seconds=30 + 121)
+    )
     assert sorted(services.submissions_stuck(now=now)) == sorted([old_queued.pk, running_stuck.pk])
-    assert fresh.pk and running_ok.pk

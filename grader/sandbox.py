@@ -24,8 +24,6 @@ from docker.utils.socket import STDERR, STDOUT, frames_iter
 logger = logging.getLogger(__name__)
 
 LABEL = "academy.grader"
-WORK_TMPFS_MB = 256
-TMP_TMPFS_MB = 64
 STDERR_TAIL = 8192
 # Beyond the runner's own deadline: time to start, to print results and to exit.
 EXIT_GRACE_SECONDS = 15
@@ -85,6 +83,9 @@ class DockerSandbox:
         except docker.errors.ImageNotFound:
             raise SandboxUnavailable(f"the grading image {self.image} is missing (run `make sandbox-image`)") from None
         deadline = time.time() + limits.wall_seconds + EXIT_GRACE_SECONDS
+        # tmpfs pages count against the memory limit: keep the disks well inside it, so that
+        # filling one is a clean "No space left on device", not an out-of-memory kill.
+        work_mb, tmp_mb = max(32, limits.memory_mb // 4), max(16, limits.memory_mb // 8)
         try:
             container = client.containers.create(
                 image.id,
@@ -93,7 +94,7 @@ class DockerSandbox:
                 network_mode="none",
                 read_only=True,
                 # Paths inside the container, each a size-capped tmpfs: the only writable places.
-                tmpfs={"/work": f"size={WORK_TMPFS_MB}m,mode=1777", "/tmp": f"size={TMP_TMPFS_MB}m,mode=1777"},  # noqa: S108
+                tmpfs={"/work": f"size={work_mb}m,mode=1777", "/tmp": f"size={tmp_mb}m,mode=1777"},  # noqa: S108
                 cap_drop=["ALL"],
                 security_opt=["no-new-privileges"],
                 pids_limit=limits.pids,

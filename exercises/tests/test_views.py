@@ -29,7 +29,7 @@ def test_exercise_page_shows_limits_starter_link_and_form(learner_client, probe_
     response = learner_client.get(reverse("exercises:detail", args=["probe"]))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "30 s wall clock · 256 MiB memory · 64 processes" in html
+    assert "20 s wall clock · 256 MiB memory · 64 processes" in html
     assert reverse("exercises:starter", args=["probe"]) in html
     assert 'enctype="multipart/form-data"' in html
 

@@ -97,7 +97,7 @@ def test_grade_stores_verdict_score_and_image(submission, fake):
     assert submission.results["duration_ms"] == 1234
     assert sandbox.calls[0]["labels"] == {"academy.submission": str(submission.pk)}
     limits = sandbox.calls[0]["limits"]
-    assert (limits.wall_seconds, limits.memory_mb, limits.pids, limits.cpus) == (30, 256, 64, 1.0)
+    assert (limits.wall_seconds, limits.memory_mb, limits.pids, limits.cpus) == (20, 256, 64, 1.0)
 
 
 def test_payload_holds_manifest_then_learner_files_and_hidden_tests_apart(submission):
@@ -120,7 +120,7 @@ def test_payload_holds_manifest_then_learner_files_and_hidden_tests_apart(submis
             "tests_hidden/test_hidden.py::test_double_of_21_is_42",
             "tests_hidden/test_hidden.py::test_item_round_trips_through_the_database",
         ],
-        "deadline_seconds": 25,
+        "deadline_seconds": 15,
         "output_limit_bytes": 65536,
         "env": {"DATABASE_ENGINE": "sqlite"},
     }
@@ -226,6 +226,6 @@ def test_sweep_finds_stuck_queued_and_running_submissions(probe_exercise, settin
     Submission.objects.filter(pk=old_queued.pk).update(created_at=now - datetime.timedelta(hours=2))
     SubmissionFactory(exercise=probe_exercise, status="running", started_at=now)  # running, in time
     running_stuck = SubmissionFactory(
-        exercise=probe_exercise, status="running", started_at=now - datetime.timedelta(seconds=30 + 121)
+        exercise=probe_exercise, status="running", started_at=now - datetime.timedelta(seconds=20 + 121)
     )
     assert sorted(services.submissions_stuck(now=now)) == sorted([old_queued.pk, running_stuck.pk])

@@ -1,0 +1,3 @@
+"""The clinic exercise has no pages: it is about the models. The admin is not installed."""
+
+urlpatterns = []

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from catalog import views
+
+urlpatterns = [
+    path("books/", views.book_list, name="book-list"),
+    path("authors/stats/", views.author_stats, name="author-stats"),
+]

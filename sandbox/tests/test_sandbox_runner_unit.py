@@ -1,0 +1,367 @@
+"""Unit tests of the grading runner's pieces, run on the host (no Docker needed)."""
+
+import io
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import textwrap
+import time
+
+import pytest
+import sandbox_tinyproject as tiny
+from academy_report_under_test import collection_error_from_exception
+from academy_runner import (
+    InputError,
+    TailBuffer,
+    load_input,
+    parse_collection_errors,
+    parse_ruff_output,
+    read_report,
+    run_process,
+    safe_relpath,
+    write_file,
+)
+
+RUNNER = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "runner", "runner.py")
+
+
+def member(name, data=b"", kind=tarfile.REGTYPE, linkname=""):
+    info = tarfile.TarInfo(name)
+    info.type = kind
+    info.linkname = linkname
+    info.size = len(data) if kind == tarfile.REGTYPE else 0
+    return info, data
+
+
+def raw_tar(members):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        for info, data in members:
+            tar.addfile(info, io.BytesIO(data) if info.isreg() else None)
+    return buf.getvalue()
+
+
+MANIFEST = member("manifest.json", json.dumps(tiny.manifest()).encode())
+
+
+# -- safe extraction -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "../x", "learner/../../x", "learner/a/../../b", "a\\b", ""])
+def test_safe_relpath_refuses_escapes(name):
+    with pytest.raises(InputError):
+        safe_relpath(name)
+
+
+def test_safe_relpath_normalises():
+    assert safe_relpath("./learner//shop/./models.py") == "learner/shop/models.py"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        member("learner/evil", kind=tarfile.SYMTYPE, linkname="/etc/passwd"),
+        member("learner/hard", kind=tarfile.LNKTYPE, linkname="learner/manage.py"),
+        member("learner/fifo", kind=tarfile.FIFOTYPE),
+        member("learner/dev", kind=tarfile.CHRTYPE),
+        member("learner/../escape.py", b"x"),
+        member("/abs.py", b"x"),
+        member("other/x.py", b"x"),
+    ],
+    ids=["symlink", "hardlink", "fifo", "device", "dotdot", "absolute", "outside"],
+)
+def test_load_input_refuses_unsafe_members(tmp_path, bad):
+    data = raw_tar([MANIFEST, member("learner/manage.py", b"print()"), bad])
+    with pytest.raises(InputError):
+        load_input(data, str(tmp_path))
+    assert not (tmp_path.parent / "escape.py").exists()
+    assert not (tmp_path / "evil").exists()
+
+
+def test_manifest_must_come_first(tmp_path):
+    data = raw_tar([member("learner/manage.py", b"x"), MANIFEST])
+    with pytest.raises(InputError, match="first member"):
+        load_input(data, str(tmp_path))
+
+
+def test_member_size_cap(tmp_path, monkeypatch):
+    import academy_runner
+
+    monkeypatch.setattr(academy_runner, "MAX_MEMBER_BYTES", 10)
+    data = raw_tar([MANIFEST, member("learner/big.py", b"x" * 11)])
+    with pytest.raises(InputError, match="larger"):
+        load_input(data, str(tmp_path))
+
+
+def test_not_a_tar(tmp_path):
+    with pytest.raises(InputError):
+        load_input(b"this is not gzip", str(tmp_path))
+
+
+def test_bad_manifest(tmp_path):
+    for m in ({"schema": 2}, {"schema": 1, "stages": ["rm_rf"]}, {"schema": 1, "hidden_ids": ["--pdb"]}):
+        data = raw_tar([member("manifest.json", json.dumps(m).encode())])
+        with pytest.raises(InputError):
+            load_input(data, str(tmp_path))
+
+
+def test_load_input_keeps_hidden_in_memory(tmp_path):
+    data = tiny.pack(tiny.manifest(), tiny.dedent_all(tiny.FILES), tiny.dedent_all(tiny.HIDDEN))
+    manifest, hidden = load_input(data, str(tmp_path))
+    assert manifest["hidden_ids"] == tiny.HIDDEN_IDS
+    assert set(hidden) == {"tests_hidden/test_hidden.py"}
+    assert (tmp_path / "shop" / "models.py").read_bytes() == tiny.dedent_all(tiny.FILES)["shop/models.py"]
+    assert not (tmp_path / "tests_hidden").exists()
+
+
+def test_write_file_replaces_a_symlink_without_following_it(tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep")
+    work = tmp_path / "work"
+    (work / "tests_hidden").mkdir(parents=True)
+    (work / "tests_hidden" / "test_x.py").symlink_to(outside)
+    write_file(str(work), "tests_hidden/test_x.py", b"hidden")
+    assert outside.read_text() == "keep"
+    assert not (work / "tests_hidden" / "test_x.py").is_symlink()
+    assert (work / "tests_hidden" / "test_x.py").read_bytes() == b"hidden"
+
+
+def test_write_file_replaces_a_symlinked_directory(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "tests_hidden").symlink_to(elsewhere, target_is_directory=True)
+    write_file(str(work), "tests_hidden/test_x.py", b"hidden")
+    assert list(elsewhere.iterdir()) == []
+    assert (work / "tests_hidden").is_dir()
+    assert not (work / "tests_hidden").is_symlink()
+
+
+# -- output capping and processes ------------------------------------------------------------
+
+
+def test_tail_buffer_keeps_the_tail():
+    buf = TailBuffer(10)
+    buf.feed(b"0123456789")
+    assert not buf.truncated
+    buf.feed(b"abcdef")
+    assert buf.truncated
+    assert buf.text() == "6789abcdef"
+
+
+def test_tail_buffer_does_not_start_mid_character():
+    buf = TailBuffer(5)
+    buf.feed("xxé1234".encode())  # é is two bytes; the cut falls inside it
+    assert buf.text() == "1234"
+
+
+def test_run_process_caps_output_and_keeps_the_end():
+    code = "import sys\nfor i in range(20000): print(i)\nprint('THE END')"
+    res = run_process([sys.executable, "-c", code], cwd="/", env={}, timeout=30, output_limit=1000)
+    assert res.returncode == 0
+    assert res.output_truncated
+    assert len(res.output.encode()) <= 1000
+    assert res.output.endswith("THE END\n")
+
+
+def test_run_process_timeout_kills_the_group():
+    code = (
+        "import subprocess, sys, time\n"
+        "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        "time.sleep(60)"
+    )
+    start = time.monotonic()
+    res = run_process([sys.executable, "-c", code], cwd="/", env={}, timeout=1.0, output_limit=1000)
+    assert res.timed_out
+    assert time.monotonic() - start < 5
+
+
+# -- parsing ---------------------------------------------------------------------------------
+
+
+RUFF_LINES = "\n".join(
+    json.dumps(x)
+    for x in [
+        {"code": "F401", "filename": "/work/shop/views.py", "location": {"row": 3, "column": 8},
+         "message": "`os` imported but unused"},
+        {"code": None, "filename": "/work/shop/bad.py", "location": {"row": 2, "column": 7},
+         "message": "Expected a parameter"},
+        {"code": "invalid-syntax", "filename": "/work/shop/bad.py", "location": {"row": 2, "column": 8},
+         "message": "Expected `)`"},
+    ]
+)  # fmt: skip
+
+
+def test_parse_ruff_json_lines():
+    findings, truncated = parse_ruff_output(RUFF_LINES, "/work")
+    assert not truncated
+    assert findings == [
+        {"path": "shop/bad.py", "line": 2, "column": 7, "code": "invalid-syntax", "message": "Expected a parameter"},
+        {"path": "shop/bad.py", "line": 2, "column": 8, "code": "invalid-syntax", "message": "Expected `)`"},
+        {"path": "shop/views.py", "line": 3, "column": 8, "code": "F401", "message": "`os` imported but unused"},
+    ]
+
+
+def test_parse_ruff_json_array_and_cap():
+    items = [
+        {"code": "E501", "filename": f"/work/m{i:03}.py", "location": {"row": 1, "column": 121}, "message": "long"}
+        for i in range(250)
+    ]
+    findings, truncated = parse_ruff_output(json.dumps(items), "/work")
+    assert truncated
+    assert len(findings) == 200
+    assert findings[0]["path"] == "m000.py"
+
+
+def test_parse_ruff_garbage():
+    with pytest.raises(ValueError, match="Expecting value"):
+        parse_ruff_output("error: something", "/work")
+
+
+PYTEST_COLLECT_OUTPUT = textwrap.dedent(
+    """\
+
+    ==================================== ERRORS ====================================
+    ____________________ ERROR collecting tests/test_books.py _____________________
+    /opt/venv/lib/python3.11/site-packages/_pytest/python.py:498: in importtestmodule
+        mod = import_path(
+    tests/test_books.py:5: in <module>
+        from shop.models import Book
+    E     File "/work/shop/models.py", line 12
+    E       def __str__(self)
+    E                        ^
+    E   SyntaxError: expected ':'
+    =========================== short test summary info ============================
+    ERROR tests/test_books.py
+    !!!!!!!!!!!!!!!!!!!! Interrupted: 1 error during collection !!!!!!!!!!!!!!!!!!!!
+    1 error in 0.21s
+    """
+)
+
+
+def test_parse_collection_errors_from_pytest_output():
+    assert parse_collection_errors(PYTEST_COLLECT_OUTPUT, "/work") == [
+        {"path": "shop/models.py", "line": 12, "message": "SyntaxError: expected ':'"}
+    ]
+
+
+def test_parse_collection_errors_from_a_startup_traceback():
+    out = textwrap.dedent(
+        """\
+        Traceback (most recent call last):
+          File "/opt/venv/lib/python3.11/site-packages/pytest_django/plugin.py", line 180, in _setup
+            import settings
+          File "/work/tinyshop/settings.py", line 4, in <module>
+            import missing_module
+        ModuleNotFoundError: No module named 'missing_module'
+        """
+    )
+    assert parse_collection_errors(out, "/work") == [
+        {"path": "tinyshop/settings.py", "line": 4, "message": "ModuleNotFoundError: No module named 'missing_module'"}
+    ]
+
+
+def test_collection_error_from_syntax_error(tmp_path):
+    bad = tmp_path / "shop" / "models.py"
+    bad.parent.mkdir()
+    bad.write_text("x = 1\ndef f(:\n    pass\n")
+    try:
+        compile(bad.read_text(), str(bad), "exec")
+    except SyntaxError as err:
+        entry = collection_error_from_exception(err, str(tmp_path))
+    assert entry["path"] == "shop/models.py"
+    assert entry["line"] == 2
+    assert entry["message"].startswith("SyntaxError: ")
+
+
+def test_collection_error_from_import_error_names_the_learner_frame(tmp_path):
+    mod = tmp_path / "shop" / "views.py"
+    mod.parent.mkdir()
+    mod.write_text("x = 1\nfrom shop.nothing import y\n")
+
+    class CollectError(Exception):
+        pass
+
+    try:
+        try:
+            exec(compile(mod.read_text(), str(mod), "exec"), {})  # noqa: S102 - a file written by this test
+        except ImportError as err:
+            raise CollectError("wrapped") from err
+    except CollectError as wrapped:
+        entry = collection_error_from_exception(wrapped, str(tmp_path))
+    assert entry == {"path": "shop/views.py", "line": 2, "message": "ModuleNotFoundError: No module named 'shop'"}
+
+
+def test_read_report_skips_corrupt_lines(tmp_path):
+    path = tmp_path / "r.jsonl"
+    path.write_text(
+        '{"kind": "test", "id": "t.py::a", "outcome": "passed", "message": "", "duration_ms": 3}\n'
+        "not json\n"
+        '{"kind": "test", "id": "t.py::b", "outcome": "weird"}\n'
+        '{"kind": "collect_error", "path": "x.py", "line": 2, "message": "SyntaxError: boom"}\n'
+        '{"kind": "test", "id": "t.py::c", "outco'
+    )
+    tests, errors, exitstatus = read_report(str(path))
+    assert tests == [{"id": "t.py::a", "outcome": "passed", "message": "", "duration_ms": 3}]
+    assert errors == [{"path": "x.py", "line": 2, "message": "SyntaxError: boom"}]
+    assert exitstatus is None
+    assert read_report(str(tmp_path / "missing.jsonl")) == ([], [], None)
+
+
+# -- the whole runner on the host ------------------------------------------------------------
+
+
+def run_on_host(tmp_path, data):
+    work = tmp_path / "work"
+    work.mkdir()
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "ACADEMY_WORK_DIR": str(work),
+        "ACADEMY_STATE_DIR": str(tmp_path / "state"),
+        "ACADEMY_KILL_ALL": "0",
+    }
+    proc = subprocess.run(
+        [sys.executable, "-I", "-B", RUNNER], input=data, capture_output=True, env=env, timeout=120, check=False
+    )
+    assert proc.returncode == 0, proc.stderr.decode()
+    return tiny.parse_events(proc.stdout)
+
+
+def test_host_run_collection_error_and_learner_lint_config_ignored(tmp_path):
+    files = tiny.dedent_all(tiny.FILES)
+    files["shop/models.py"] = files["shop/models.py"].replace(b"def __str__(self):", b"def __str__(self)")
+    # A learner configuration that disables every rule, and a .gitignore hiding everything.
+    files["ruff.toml"] = b'[lint]\nselect = []\nignore = ["ALL"]\n'
+    files["pyproject.toml"] = b'[tool.ruff]\nexclude = ["*"]\n'
+    files[".gitignore"] = b"*\n"
+    m = tiny.manifest(stages=["learner_tests", "lint"])
+    _, results = run_on_host(tmp_path, tiny.pack(m, files, tiny.dedent_all(tiny.HIDDEN)))
+    stages = {s["name"]: s for s in results["stages"]}
+    assert stages["learner_tests"]["status"] == "error"
+    assert results["collection_errors"] == [
+        {"path": "shop/models.py", "line": 7, "message": "SyntaxError: expected ':'", "stage": "learner_tests"}
+    ]
+    assert stages["lint"]["status"] == "failed"
+    codes = {(f["path"], f["line"], f["code"]) for f in results["lint"]}
+    assert ("shop/util.py", 1, "F401") in codes
+    assert ("shop/models.py", 7, "invalid-syntax") in codes
+    assert results["internal_error"] is None
+
+
+def test_host_run_no_tests_is_failed(tmp_path):
+    files = tiny.dedent_all(tiny.FILES)
+    del files["tests/test_books.py"]
+    m = tiny.manifest(stages=["learner_tests"])
+    _, results = run_on_host(tmp_path, tiny.pack(m, files))
+    assert results["stages"][0]["status"] == "failed"
+    assert results["stages"][0]["exit_code"] == 5
+    assert results["tests"] == []
+
+
+def test_host_run_invalid_input_still_prints_results(tmp_path):
+    _, results = run_on_host(tmp_path, b"garbage")
+    assert results["internal_error"].startswith("invalid input:")
+    assert results["stages"] == []

@@ -1,8 +1,10 @@
-from pathlib import Path
-
 import pytest
 
 from accounts.tests.factories import InstructorFactory, UserFactory
+from tests.probe import PROBE_CURRICULUM
+
+# Exercise projects have tests of their own; they run only inside the sandbox.
+collect_ignore_glob = ["tests/fixtures/*", "curriculum/*"]
 
 
 @pytest.fixture
@@ -19,10 +21,6 @@ def instructor(db):
 def learner_client(client, learner):
     client.force_login(learner)
     return client
-
-
-PROBE_CURRICULUM = Path(__file__).parent / "tests" / "fixtures" / "probe-curriculum"
-PROBE_EXERCISE = PROBE_CURRICULUM / "01-probe" / "exercise"
 
 
 @pytest.fixture

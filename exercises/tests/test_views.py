@@ -9,10 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from conftest import PROBE_EXERCISE
 from exercises.models import Submission
 from exercises.tests.archives import make_zip, tree_members, zip_bomb
 from exercises.tests.factories import SubmissionFactory
+from tests.probe import PROBE_EXERCISE
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,12 @@ import tarfile
 import pytest
 from django.utils import timezone
 
-from conftest import PROBE_EXERCISE
 from exercises.models import Submission
 from exercises.tests.archives import make_zip, tree_members
 from exercises.tests.factories import SubmissionFactory
 from grader import services, tasks
 from grader.sandbox import SandboxRun, SandboxUnavailable
+from tests.probe import PROBE_EXERCISE
 
 pytestmark = pytest.mark.django_db
 

@@ -5,11 +5,11 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from conftest import PROBE_EXERCISE
 from exercises.archive import ArchiveRejected
 from exercises.models import Submission
 from exercises.tests.archives import make_zip, tree_members
 from tests.integration.conftest import CANARY, grading_containers, submit, wait_graded
+from tests.probe import PROBE_EXERCISE
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -22,6 +22,9 @@ class Command(BaseCommand):
             ("created", report.created),
             ("updated", report.updated),
             ("unpublished", report.unpublished),
+            ("exercise created", report.exercises_created),
+            ("exercise updated", report.exercises_updated),
+            ("exercise unpublished", report.exercises_unpublished),
         ):
             for slug in slugs:
                 self.stdout.write(f"  {label}: {slug}")

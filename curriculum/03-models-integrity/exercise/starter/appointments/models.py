@@ -16,7 +16,7 @@ class Doctor(models.Model):
     name = models.CharField(max_length=120)
     # TODO(choices): only "general", "cardiology", "dermatology" or "pediatrics".
     specialty = models.CharField(max_length=20)
-    # TODO(validators, unique-constraints): two capital letters, a dash and six digits
+    # TODO(validators, unique-constraint): two capital letters, a dash and six digits
     # (CA-123456), and no two doctors share one.
     license_number = models.CharField(max_length=9)
 
@@ -26,7 +26,7 @@ class Doctor(models.Model):
 
 class Patient(models.Model):
     full_name = models.CharField(max_length=120)
-    # TODO(nullable-unique): optional (many patients have none, stored as NULL), but no two
+    # TODO(filtered-unique): optional (many patients have none, stored as NULL), but no two
     # patients may share the same national id.
     national_id = models.CharField(max_length=11, blank=True)
 
@@ -46,7 +46,7 @@ class Appointment(models.Model):
     price = models.FloatField()
     notes = models.TextField(blank=True)
 
-    # TODO(unique-constraints, check-constraints): add a Meta with the three constraints
+    # TODO(unique-constraint, check-constraint): add a Meta with the three constraints
     # described in README.md, with exactly the names given there.
 
     def __str__(self):

@@ -1,0 +1,59 @@
+"""Self-verification of every exercise in the curriculum, through the real grader.
+
+For each exercise: the reference solution scores full marks, the starter at most 30%, and
+every realistic mistake under exercise/mistakes/ loses the points of the checks it names,
+each of which links to a heading of the lesson.
+"""
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from course.services import curriculum_sync
+from exercises.models import Exercise
+from exercises.tests.archives import make_zip, tree_members
+from tests.integration.conftest import grading_containers, submit, wait_graded
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+EXERCISE_DIRS = sorted(p for p in settings.CURRICULUM_DIR.glob("*/exercise") if p.is_dir())
+
+
+def mistake_archive(root: Path, mistake: Path) -> bytes:
+    overlay = {str(p.relative_to(mistake)): p.read_bytes() for p in mistake.rglob("*")
+               if p.is_file() and p.name != "mistake.toml" and "__pycache__" not in p.parts}
+    return make_zip(tree_members(root / "solution", overlay))
+
+
+@pytest.mark.parametrize("root", EXERCISE_DIRS, ids=[p.parent.name for p in EXERCISE_DIRS])
+def test_exercise_verifies_itself_through_the_grader(celery_worker, learner, root):
+    curriculum_sync(root=settings.CURRICULUM_DIR)
+    slug = tomllib.loads((root / "exercise.toml").read_text())["slug"]
+    exercise = Exercise.objects.select_related("lesson").get(slug=slug)
+    mistakes = sorted(p for p in (root / "mistakes").iterdir() if p.is_dir())
+    assert len(mistakes) >= 3, "every exercise ships at least three realistic mistakes"
+
+    runs = {"solution": make_zip(tree_members(root / "solution")), "starter": make_zip(tree_members(root / "starter"))}
+    runs.update({f"mistake:{m.name}": mistake_archive(root, m) for m in mistakes})
+    submitted = {name: submit(user=learner, exercise=exercise, data=data) for name, data in runs.items()}
+    graded = dict(zip(submitted, wait_graded(list(submitted.values()), timeout=900), strict=True))
+    summary = {name: (s.verdict, str(s.score)) for name, s in graded.items()}
+    print(f"{slug}: {summary}")  # noqa: T201 (shown when an assertion below fails)
+
+    solution = graded["solution"]
+    assert (solution.verdict, solution.score) == ("passed", exercise.max_score), solution.results.get("checks")
+    assert graded["starter"].score <= exercise.max_score * 0.3
+    anchors = {check["anchor"] for check in solution.results["checks"] if check["stage"] == "hidden_tests"}
+    assert anchors <= {t["anchor"] for t in exercise.hidden_tests}
+
+    for mistake in mistakes:
+        spec = tomllib.loads((mistake / "mistake.toml").read_text())
+        result = graded[f"mistake:{mistake.name}"]
+        checks = {c["key"]: c for c in result.results["checks"]}
+        assert result.score < exercise.max_score, mistake.name
+        for check_id in spec["must_fail"]:
+            assert checks[check_id]["passed"] is False, f"{mistake.name}: {check_id} should fail"
+            assert checks[check_id]["anchor"], f"{mistake.name}: {check_id} links to the lesson"
+    assert grading_containers() == []

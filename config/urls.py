@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config.health import health
+
 admin.site.site_header = "Django Backend Academy"
 admin.site.site_title = "Academy admin"
 
 urlpatterns = [
+    path("healthz", health, name="health"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("", include("exercises.urls")),

@@ -32,28 +32,31 @@ else
   say "base image $base present"
 fi
 
-# 2. Wheelhouse, downloaded by the host's pip for CPython 3.11 on x86_64 manylinux.
-req_hash=$(sha256sum "$here/requirements.txt" | cut -d' ' -f1)
-if [[ -f "$wheelhouse/.requirements.sha256" && "$(cat "$wheelhouse/.requirements.sha256")" == "$req_hash" ]]; then
-  say "wheelhouse up to date ($(find "$wheelhouse" -name '*.whl' | wc -l) wheels)"
-else
-  say "downloading the wheelhouse with $py -m pip"
-  tmp=$(mktemp -d "$here/.wheelhouse.tmp.XXXXXX")
-  trap 'rm -rf "$tmp"' EXIT
-  platforms=()
-  for p in manylinux_2_36 manylinux_2_34 manylinux_2_28 manylinux_2_17 manylinux2014 manylinux_2_5 manylinux1; do
-    platforms+=(--platform "${p}_x86_64")
-  done
-  "$py" -m pip download --quiet --disable-pip-version-check --no-cache-dir \
-      -r "$here/requirements.txt" -d "$tmp" --only-binary=:all: \
-      --python-version 3.11 --implementation cp --abi cp311 --abi abi3 --abi none \
-      "${platforms[@]}" --platform any 2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2)
-  echo "$req_hash" >"$tmp/.requirements.sha256"
-  rm -rf "$wheelhouse"
-  mv "$tmp" "$wheelhouse"
-  trap - EXIT
-  say "wheelhouse ready ($(find "$wheelhouse" -name '*.whl' | wc -l) wheels)"
-fi
+# 2. Wheelhouse, downloaded by the host's pip for CPython 3.11 on x86_64 manylinux; only
+#    needed when the image must be (re)built.
+ensure_wheelhouse() {
+  req_hash=$(sha256sum "$here/requirements.txt" | cut -d' ' -f1)
+  if [[ -f "$wheelhouse/.requirements.sha256" && "$(cat "$wheelhouse/.requirements.sha256")" == "$req_hash" ]]; then
+    say "wheelhouse up to date ($(find "$wheelhouse" -name '*.whl' | wc -l) wheels)"
+  else
+    say "downloading the wheelhouse with $py -m pip"
+    tmp=$(mktemp -d "$here/.wheelhouse.tmp.XXXXXX")
+    trap 'rm -rf "$tmp"' EXIT
+    platforms=()
+    for p in manylinux_2_36 manylinux_2_34 manylinux_2_28 manylinux_2_17 manylinux2014 manylinux_2_5 manylinux1; do
+      platforms+=(--platform "${p}_x86_64")
+    done
+    "$py" -m pip download --quiet --disable-pip-version-check --no-cache-dir \
+        -r "$here/requirements.txt" -d "$tmp" --only-binary=:all: \
+        --python-version 3.11 --implementation cp --abi cp311 --abi abi3 --abi none \
+        "${platforms[@]}" --platform any 2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2)
+    echo "$req_hash" >"$tmp/.requirements.sha256"
+    rm -rf "$wheelhouse"
+    mv "$tmp" "$wheelhouse"
+    trap - EXIT
+    say "wheelhouse ready ($(find "$wheelhouse" -name '*.whl' | wc -l) wheels)"
+  fi
+}
 
 # 3. Input hash: Dockerfile, .dockerignore, requirements, runner files, the base image id.
 base_id=$(docker image inspect --format '{{.Id}}' "$base" 2>/dev/null || echo "$base")
@@ -71,6 +74,7 @@ if [[ "$current" == "$inputs" && -z "${FORCE:-}" ]]; then
   say "$image is up to date (inputs $inputs)"
 else
   old_id=$(docker image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)
+  ensure_wheelhouse
   say "building $image from $base"
   docker build --build-arg BASE_IMAGE="$base" --label academy.inputs="$inputs" \
       -t "$image" "$here" | sed -u 's/^/    /'

@@ -139,3 +139,10 @@ def test_production_check_deploy_is_clean():
     assert result.stderr == ""
     assert result.stdout == "System check identified no issues (0 silenced).\n"
     assert result.returncode == 0
+
+
+def test_health_endpoint_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response["Cache-Control"]

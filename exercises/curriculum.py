@@ -4,6 +4,7 @@ Pure parsing: errors raise CurriculumError naming the file, nothing touches the 
 """
 
 import dataclasses
+import datetime
 import hashlib
 from pathlib import Path
 
@@ -41,6 +42,7 @@ class ExerciseSource:
     rubric: dict
     hidden: tuple[HiddenTest, ...]
     content_hash: str
+    policy: dict = dataclasses.field(default_factory=dict)
 
     @property
     def starter_dir(self) -> Path:
@@ -137,6 +139,42 @@ def _hidden(path: Path, data: dict, hidden_points: int, hidden_dir: Path, anchor
     return tuple(tests)
 
 
+REVEAL = ("never", "after_due", "always")
+POLICY_DEFAULTS = {
+    "due_at": None,
+    "late_penalty_percent": 0,
+    "max_attempts": None,
+    "cooldown_seconds": 0,
+    "reveal_hidden": "never",
+}
+
+
+def _policy(path: Path, data: dict) -> dict:
+    table = data.get("policy", {})
+    if not isinstance(table, dict):
+        raise CurriculumError(path, "[policy] must be a table")
+    unknown = sorted(set(table) - {"due", "late_penalty_percent", "max_attempts", "cooldown_seconds", "reveal_hidden"})
+    if unknown:
+        raise CurriculumError(path, f"policy.{unknown[0]} is not a policy setting")
+    policy = dict(POLICY_DEFAULTS)
+    due = table.get("due")
+    if due is not None:
+        if not isinstance(due, datetime.datetime) or due.tzinfo is None:
+            raise CurriculumError(path, "policy.due must be a TOML date-time with a zone, e.g. 2026-12-31T23:59:00Z")
+        policy["due_at"] = due
+    for key, low, high in (("late_penalty_percent", 0, 100), ("max_attempts", 1, 1000), ("cooldown_seconds", 0, 86400)):
+        if key in table:
+            value = table[key]
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                raise CurriculumError(path, f"policy.{key} must be a whole number from {low} to {high}")
+            policy[key] = value
+    if "reveal_hidden" in table:
+        if table["reveal_hidden"] not in REVEAL:
+            raise CurriculumError(path, f"policy.reveal_hidden must be one of {', '.join(REVEAL)}")
+        policy["reveal_hidden"] = table["reveal_hidden"]
+    return policy
+
+
 def exercise_read(lesson_dir: Path, anchors: set[str]) -> ExerciseSource | None:
     """The exercise beside a lesson, or None when the lesson has none.
 
@@ -171,4 +209,5 @@ def exercise_read(lesson_dir: Path, anchors: set[str]) -> ExerciseSource | None:
         rubric=rubric,
         hidden=hidden,
         content_hash=tree_hash(root),
+        policy=_policy(path, data),
     )

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -10,6 +12,11 @@ sha256_validator = RegexValidator(r"^[0-9a-f]{64}$", "A sha256 is 64 lowercase h
 
 class Exercise(models.Model):
     """An exercise as loaded from curriculum/NN-slug/exercise/exercise.toml."""
+
+    class Reveal(models.TextChoices):
+        NEVER = "never", "Never"
+        AFTER_DUE = "after_due", "After the due date"
+        ALWAYS = "always", "Always"
 
     lesson = models.OneToOneField(Lesson, on_delete=models.PROTECT, related_name="exercise")
     slug = models.SlugField(max_length=80, unique=True)
@@ -30,15 +37,40 @@ class Exercise(models.Model):
     is_published = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Policies: from exercise.toml's [policy], unless an instructor overrode them in the admin.
+    due_at = models.DateTimeField(null=True, blank=True)
+    late_penalty_percent = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
+    max_attempts = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
+    cooldown_seconds = models.PositiveIntegerField(default=0)
+    reveal_hidden = models.CharField(
+        max_length=16,
+        choices=Reveal.choices,
+        default=Reveal.NEVER,
+        help_text="When learners may read hidden tests' failure messages.",
+    )
+    policy_overridden = models.BooleanField(
+        default=False, help_text="Set when an instructor edits the policy here: sync_curriculum then keeps it."
+    )
+
     class Meta:
         ordering = ["lesson__order"]
         constraints = [
+            models.CheckConstraint(condition=Q(late_penalty_percent__lte=100), name="exercise_penalty_at_most_100"),
+            models.CheckConstraint(
+                condition=Q(reveal_hidden__in=["never", "after_due", "always"]), name="exercise_reveal_valid"
+            ),
             models.CheckConstraint(condition=Q(cpus__gt=0), name="exercise_cpus_positive"),
             models.CheckConstraint(condition=Q(max_score__gte=1), name="exercise_max_score_positive"),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def hidden_details_revealed(self, now: datetime.datetime) -> bool:
+        """May learners read hidden tests' failure messages now?"""
+        if self.reveal_hidden == self.Reveal.ALWAYS:
+            return True
+        return self.reveal_hidden == self.Reveal.AFTER_DUE and self.due_at is not None and now > self.due_at
 
 
 class Submission(models.Model):

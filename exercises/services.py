@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from accounts.models import User
 from course.models import Lesson
@@ -17,6 +18,25 @@ from exercises.curriculum import ExerciseSource, tree_files
 from exercises.models import Exercise, Submission
 
 logger = logging.getLogger(__name__)
+
+
+class SubmissionNotAllowed(Exception):
+    """The exercise's policy refuses this upload now; the message is written for the learner."""
+
+
+def _policy_check(*, user: User, exercise: Exercise) -> None:
+    """Attempt limit and cool-down. Call while holding the user's row lock."""
+    mine = Submission.objects.filter(user=user, exercise=exercise)
+    if exercise.max_attempts is not None:
+        used = mine.filter(counts_as_attempt=True).count()
+        if used >= exercise.max_attempts:
+            raise SubmissionNotAllowed(f"You have used all {exercise.max_attempts} attempts for this exercise.")
+    if exercise.cooldown_seconds:
+        last = mine.order_by("-created_at").values_list("created_at", flat=True).first()
+        if last is not None:
+            wait = exercise.cooldown_seconds - (timezone.now() - last).total_seconds()
+            if wait > 0:
+                raise SubmissionNotAllowed(f"Please wait {int(wait) + 1} s before submitting again (cool-down).")
 
 
 def exercise_dir(exercise: Exercise) -> Path:
@@ -50,6 +70,9 @@ def exercises_sync(*, lessons: dict[str, Lesson], sources: dict[str, ExerciseSou
         exercise.max_score, exercise.django_settings = source.max_score, source.django_settings
         for name, value in source.limits.items():
             setattr(exercise, name, value)
+        if not exercise.policy_overridden:
+            for name, value in source.policy.items():
+                setattr(exercise, name, value)
         exercise.rubric = source.rubric
         exercise.hidden_tests = [vars(test) for test in source.hidden]
         exercise.source_dir = str(
@@ -88,7 +111,7 @@ def _upload_bytes(upload: UploadedFile) -> bytes:
 def submission_create(*, user: User, exercise: Exercise, upload: UploadedFile) -> Submission:
     """Validate an uploaded archive, store it, and queue it for grading once committed.
 
-    Raises ArchiveRejected (nothing stored) when the archive is refused.
+    Raises ArchiveRejected or SubmissionNotAllowed (nothing stored) when the upload is refused.
     """
     from grader.tasks import grade_submission  # the task module imports this app's models
 
@@ -101,6 +124,7 @@ def submission_create(*, user: User, exercise: Exercise, upload: UploadedFile) -
         with transaction.atomic():
             # Serialize one learner's concurrent uploads so that numbers never collide.
             User.objects.select_for_update().only("pk").get(pk=user.pk)
+            _policy_check(user=user, exercise=exercise)
             last = Submission.objects.filter(user=user, exercise=exercise).aggregate(n=Max("number"))["n"] or 0
             submission = Submission(
                 user=user,

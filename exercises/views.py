@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from exercises.archive import ArchiveRejected
@@ -9,7 +10,7 @@ from exercises.feedback import feedback_for
 from exercises.forms import SubmissionForm
 from exercises.models import Exercise, Submission
 from exercises.selectors import exercise_page, published_exercises, submission_visible_to
-from exercises.services import starter_zip, submission_create
+from exercises.services import SubmissionNotAllowed, starter_zip, submission_create
 from grader.services import queue_position
 
 
@@ -27,7 +28,7 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 submission = submission_create(
                     user=request.user, exercise=page.exercise, upload=form.cleaned_data["archive"]
                 )
-            except ArchiveRejected as exc:
+            except (ArchiveRejected, SubmissionNotAllowed) as exc:
                 form.add_error("archive", str(exc))
             else:
                 return redirect("exercises:submission", pk=submission.pk)
@@ -57,9 +58,10 @@ def _submission_or_404(request: HttpRequest, pk: int) -> Submission:
 @login_required
 def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     submission = _submission_or_404(request, pk)
+    revealed = request.user.is_instructor or submission.exercise.hidden_details_revealed(timezone.now())
     context = {
         "submission": submission,
-        "feedback": feedback_for(submission=submission, show_hidden_details=request.user.is_instructor),
+        "feedback": feedback_for(submission=submission, show_hidden_details=revealed),
         "queue_position": queue_position(submission=submission),
     }
     return render(request, "exercises/submission_detail.html", context)

@@ -300,3 +300,13 @@ def _stage_check(name: str, spec: ExerciseSpec, ratio: float, detail: str) -> di
         "visibility": "visible",
         "message": detail,
     }
+
+
+def late_penalty_apply(result: Grade, *, penalty_percent: int) -> Grade:
+    """Scale a late submission's score down by the exercise's penalty, and say so in the results."""
+    if result.score is None or not penalty_percent:
+        return result
+    result.score = _points(result.score * (100 - penalty_percent) / 100)
+    # The verdict stays: a late full pass is still a pass, with the penalty shown beside it.
+    result.results["late"] = {"penalty_percent": penalty_percent}
+    return result

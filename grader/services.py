@@ -132,6 +132,8 @@ def submission_grade(*, submission_id: int) -> Submission | None:
         output_exceeded=run.output_exceeded,
         stages_started=run.stages_started,
     )
+    if exercise.due_at and submission.created_at > exercise.due_at:
+        result = scoring.late_penalty_apply(result, penalty_percent=exercise.late_penalty_percent)
     result.results.update({"image_id": run.image_id, "duration_ms": run.duration_ms})
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission.pk)

@@ -166,3 +166,31 @@ def test_anonymous_users_are_sent_to_log_in(probe_exercise):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_attempt_limit_refuses_the_next_upload_and_stores_nothing(learner_client, learner, probe_exercise, settings):
+    probe_exercise.max_attempts = 2
+    probe_exercise.save()
+    SubmissionFactory(user=learner, exercise=probe_exercise, number=1)
+    SubmissionFactory(user=learner, exercise=probe_exercise, number=2, counts_as_attempt=False)  # a syntax error
+    SubmissionFactory(user=learner, exercise=probe_exercise, number=3)
+    before = stored_files(settings.MEDIA_ROOT)
+    response = learner_client.post(
+        reverse("exercises:detail", args=["probe"]), {"archive": upload(make_zip({"manage.py": ""}))}
+    )
+    assert response.status_code == 400
+    assert "You have used all 2 attempts for this exercise." in response.content.decode()
+    assert Submission.objects.count() == 3
+    assert stored_files(settings.MEDIA_ROOT) == before
+
+
+def test_cooldown_asks_to_wait(learner_client, learner, probe_exercise):
+    probe_exercise.cooldown_seconds = 600
+    probe_exercise.save()
+    SubmissionFactory(user=learner, exercise=probe_exercise, number=1)
+    response = learner_client.post(
+        reverse("exercises:detail", args=["probe"]), {"archive": upload(make_zip({"manage.py": ""}))}
+    )
+    assert response.status_code == 400
+    assert "before submitting again (cool-down)." in response.content.decode()
+    assert Submission.objects.count() == 1

@@ -290,3 +290,14 @@ def test_clean_results_caps_and_drops_hostile_fields():
     assert cleaned["truncated"] == {"tests": True, "lint": False}
     assert cleaned["lint"] == []
     assert cleaned["collection_errors"] == [{"path": "p", "line": None, "message": ""}]
+
+
+def test_late_penalty_scales_the_score_and_keeps_the_verdict():
+    from grader.scoring import late_penalty_apply
+
+    result = late_penalty_apply(run(results()), penalty_percent=25)
+    assert (result.verdict, result.score, result.results["late"]) == (
+        "passed",
+        Decimal("75.00"),
+        {"penalty_percent": 25},
+    )

@@ -22,8 +22,11 @@ EXERCISE_DIRS = sorted(p for p in settings.CURRICULUM_DIR.glob("*/exercise") if 
 
 
 def mistake_archive(root: Path, mistake: Path) -> bytes:
-    overlay = {str(p.relative_to(mistake)): p.read_bytes() for p in mistake.rglob("*")
-               if p.is_file() and p.name != "mistake.toml" and "__pycache__" not in p.parts}
+    overlay = {
+        str(p.relative_to(mistake)): p.read_bytes()
+        for p in mistake.rglob("*")
+        if p.is_file() and p.name != "mistake.toml" and "__pycache__" not in p.parts
+    }
     return make_zip(tree_members(root / "solution", overlay))
 
 

@@ -41,15 +41,28 @@ def test_reference_solution_gets_full_marks_and_the_starter_useful_feedback(
 
     image_id = docker.from_env().images.get(settings.GRADER_IMAGE).id
     assert (solution.status, solution.verdict, str(solution.score), solution.image_id) == (
-        "graded", "passed", "100.00", image_id)
+        "graded",
+        "passed",
+        "100.00",
+        image_id,
+    )
     assert [s["name"] for s in solution.results["stages"]] == [
-        "learner_tests", "hidden_tests", "lint", "django_check", "migrations"]
+        "learner_tests",
+        "hidden_tests",
+        "lint",
+        "django_check",
+        "migrations",
+    ]
     assert all(s["status"] == "passed" for s in solution.results["stages"])
 
     assert (starter.verdict, str(starter.score), starter.counts_as_attempt) == ("failed", "60.00", True)
     assert checks(starter) == {
-        "learner_tests": (False, 0.0), DOUBLE: (False, 0.0), ITEM: (True, 30.0), "lint": (True, 10.0),
-        "django_check": (True, 10.0), "migrations": (True, 10.0),
+        "learner_tests": (False, 0.0),
+        DOUBLE: (False, 0.0),
+        ITEM: (True, 30.0),
+        "lint": (True, 10.0),
+        "django_check": (True, 10.0),
+        "migrations": (True, 10.0),
     }
     client.force_login(learner)
     html = client.get(reverse("exercises:submission", args=[starter.pk])).content.decode()
@@ -64,46 +77,72 @@ HOSTILE = {
     "infinite_loop": {HOSTILE_TEST: "def test_spin():\n    while True:\n        pass\n"},
     "sleep_forever": {HOSTILE_TEST: "import time\n\n\ndef test_nap():\n    time.sleep(10**6)\n"},
     "fork_bomb": {HOSTILE_TEST: "import os\n\n\ndef test_fork_bomb():\n    while True:\n        os.fork()\n"},
-    "memory_bomb": {HOSTILE_TEST: (
-        "def test_hog():\n    hoard = []\n    while True:\n        hoard.append(bytearray(32 * 1024 * 1024))\n")},
-    "disk_fill": {HOSTILE_TEST: (
-        "def test_fill():\n    with open('fill.bin', 'wb') as f:\n        while True:\n"
-        "            f.write(b'x' * (1024 * 1024))\n            f.flush()\n")},
-    "output_flood": {HOSTILE_TEST: (
-        "import sys\n\n\ndef test_flood():\n    for _ in range(8):\n        sys.stdout.write('x' * (1024 * 1024))\n"
-        "    raise AssertionError('flooded')\n")},
-    "network": {HOSTILE_TEST: (
-        "import socket\n\n\ndef test_network():\n    names = sorted(name for _, name in socket.if_nameindex())\n"
-        "    try:\n        socket.getaddrinfo('example.com', 443)\n        dns = 'resolved'\n"
-        "    except OSError:\n        dns = 'dns-failed'\n    raise AssertionError(f'interfaces={names} {dns}')\n")},
-    "read_env": {HOSTILE_TEST: (
-        "import os\n\n\ndef test_env():\n    raise AssertionError('ENV=' + ','.join(sorted(os.environ)))\n")},
-    "conftest_tamper": {"conftest.py": (
-        "import pytest\n\n\n@pytest.hookimpl(hookwrapper=True)\ndef pytest_runtest_makereport(item, call):\n"
-        "    outcome = yield\n    outcome.get_result().outcome = 'passed'\n")},
-    "pytest_ini_tamper": {"pytest.ini": (
-        "[pytest]\nDJANGO_SETTINGS_MODULE = probe_site.settings\naddopts = -p no:academy_report -k nothing_matches\n"
-        "python_functions = nothing_matches\n")},
+    "memory_bomb": {
+        HOSTILE_TEST: (
+            "def test_hog():\n    hoard = []\n    while True:\n        hoard.append(bytearray(32 * 1024 * 1024))\n"
+        )
+    },
+    "disk_fill": {
+        HOSTILE_TEST: (
+            "def test_fill():\n    with open('fill.bin', 'wb') as f:\n        while True:\n"
+            "            f.write(b'x' * (1024 * 1024))\n            f.flush()\n"
+        )
+    },
+    "output_flood": {
+        HOSTILE_TEST: (
+            "import sys\n\n\ndef test_flood():\n    for _ in range(8):\n        sys.stdout.write('x' * (1024 * 1024))\n"
+            "    raise AssertionError('flooded')\n"
+        )
+    },
+    "network": {
+        HOSTILE_TEST: (
+            "import socket\n\n\ndef test_network():\n    names = sorted(name for _, name in socket.if_nameindex())\n"
+            "    try:\n        socket.getaddrinfo('example.com', 443)\n        dns = 'resolved'\n"
+            "    except OSError:\n        dns = 'dns-failed'\n    raise AssertionError(f'interfaces={names} {dns}')\n"
+        )
+    },
+    "read_env": {
+        HOSTILE_TEST: (
+            "import os\n\n\ndef test_env():\n    raise AssertionError('ENV=' + ','.join(sorted(os.environ)))\n"
+        )
+    },
+    "conftest_tamper": {
+        "conftest.py": (
+            "import pytest\n\n\n@pytest.hookimpl(hookwrapper=True)\ndef pytest_runtest_makereport(item, call):\n"
+            "    outcome = yield\n    outcome.get_result().outcome = 'passed'\n"
+        )
+    },
+    "pytest_ini_tamper": {
+        "pytest.ini": (
+            "[pytest]\nDJANGO_SETTINGS_MODULE = probe_site.settings\n"
+            "addopts = -p no:academy_report -k nothing_matches\n"
+            "python_functions = nothing_matches\n"
+        )
+    },
     "os_exit": {"probe/logic.py": "import os\n\n\ndef double(x: int) -> int:\n    os._exit(0)\n"},
 }
 
 
-def test_hostile_submissions_get_the_right_verdict_and_leave_nothing_behind(
-    celery_worker, learner, probe_exercise
-):
+def test_hostile_submissions_get_the_right_verdict_and_leave_nothing_behind(celery_worker, learner, probe_exercise):
     base = {"conftest_tamper": STARTER, "pytest_ini_tamper": STARTER}
-    submitted = {name: submit(user=learner, exercise=probe_exercise, data=project(base.get(name, SOLUTION), files))
-                 for name, files in HOSTILE.items()}
+    submitted = {
+        name: submit(user=learner, exercise=probe_exercise, data=project(base.get(name, SOLUTION), files))
+        for name, files in HOSTILE.items()
+    }
     graded = dict(zip(submitted, wait_graded(list(submitted.values()), timeout=400), strict=True))
     summary = {name: (s.verdict, str(s.score), s.results.get("limit"), s.flagged) for name, s in graded.items()}
     print("hostile verdicts:", summary)  # noqa: T201 (shown when an assertion below fails)
 
     loop = graded["infinite_loop"]
     assert (loop.verdict, loop.results["limit"]) == (
-        "timeout", {"stage": "learner_tests", "test": f"{HOSTILE_TEST}::test_spin"})
+        "timeout",
+        {"stage": "learner_tests", "test": f"{HOSTILE_TEST}::test_spin"},
+    )
     nap = graded["sleep_forever"]
     assert (nap.verdict, nap.results["limit"]) == (
-        "timeout", {"stage": "learner_tests", "test": f"{HOSTILE_TEST}::test_nap"})
+        "timeout",
+        {"stage": "learner_tests", "test": f"{HOSTILE_TEST}::test_nap"},
+    )
 
     bomb = graded["fork_bomb"]
     assert bomb.status == "graded"

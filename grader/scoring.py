@@ -55,6 +55,7 @@ class Grade:
     flagged: bool = False
     flag_reason: str = ""
     error_message: str = ""
+    image_id: str = ""
 
 
 def _cap(value, limit: int = MESSAGE_CAP) -> str:

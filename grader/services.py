@@ -5,6 +5,7 @@ import io
 import json
 import logging
 import tarfile
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
@@ -92,20 +93,13 @@ def _claim(submission_id: int) -> Submission | None:
         return submission
 
 
-def submission_grade(*, submission_id: int) -> Submission | None:
-    """Grade a submission end to end. Raises SandboxUnavailable for infrastructure faults.
+def grade_run(*, submission: Submission, on_event: Callable[[dict], None]) -> scoring.Grade:
+    """Run one submission in a fresh sandbox and score it; writes nothing.
 
-    The row lock is held only to claim and to store: never while the sandbox runs.
+    Used for first grades and for instructors' regrades. Raises SandboxUnavailable.
     """
-    submission = _claim(submission_id)
-    if submission is None:
-        return None
     exercise = submission.exercise
     payload = payload_build(submission=submission)
-
-    def on_event(event: dict) -> None:
-        Submission.objects.filter(pk=submission.pk, status=Status.RUNNING).update(stage=event["stage"])
-
     run = sandbox().run(
         payload=payload,
         limits=SandboxLimits(
@@ -135,6 +129,23 @@ def submission_grade(*, submission_id: int) -> Submission | None:
     if exercise.due_at and submission.created_at > exercise.due_at:
         result = scoring.late_penalty_apply(result, penalty_percent=exercise.late_penalty_percent)
     result.results.update({"image_id": run.image_id, "duration_ms": run.duration_ms})
+    result.image_id = run.image_id
+    return result
+
+
+def submission_grade(*, submission_id: int) -> Submission | None:
+    """Grade a submission end to end. Raises SandboxUnavailable for infrastructure faults.
+
+    The row lock is held only to claim and to store: never while the sandbox runs.
+    """
+    submission = _claim(submission_id)
+    if submission is None:
+        return None
+
+    def on_event(event: dict) -> None:
+        Submission.objects.filter(pk=submission.pk, status=Status.RUNNING).update(stage=event["stage"])
+
+    result = grade_run(submission=submission, on_event=on_event)
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission.pk)
         if submission.is_terminal:
@@ -143,7 +154,7 @@ def submission_grade(*, submission_id: int) -> Submission | None:
         submission.counts_as_attempt, submission.results = result.counts_as_attempt, result.results
         submission.flagged, submission.flag_reason = result.flagged, result.flag_reason[:300]
         submission.error_message = result.error_message
-        submission.image_id, submission.stage, submission.finished_at = run.image_id[:80], "", timezone.now()
+        submission.image_id, submission.stage, submission.finished_at = result.image_id[:80], "", timezone.now()
         submission.full_clean(exclude=["archive"])
         submission.save()
     logger.info(
@@ -152,7 +163,7 @@ def submission_grade(*, submission_id: int) -> Submission | None:
         submission.verdict,
         submission.score,
         submission.max_score,
-        run.duration_ms,
+        result.results.get("duration_ms"),
     )
     return submission
 

@@ -31,6 +31,17 @@ class CourseSource:
 
 
 @dataclasses.dataclass(frozen=True)
+class QuizSource:
+    key: str
+    kind: str  # "choice" or "line"
+    question: str
+    options: tuple[str, ...]  # the choices, or the code's lines for "line" questions
+    answer: int  # 0-based index into options
+    explanation: str
+    language: str
+
+
+@dataclasses.dataclass(frozen=True)
 class LessonSource:
     path: Path
     slug: str
@@ -41,6 +52,7 @@ class LessonSource:
     body: str
     content_hash: str
     order_line: int
+    quizzes: tuple[QuizSource, ...] = ()
 
 
 def _sha256(data: bytes) -> str:
@@ -82,6 +94,44 @@ def course_read(root: Path) -> CourseSource:
         summary=data.get("summary", ""),
         content_hash=_sha256(raw),
     )
+
+
+QUIZ_FENCE = re.compile(r"^```quiz[ \t]*\n(?P<body>.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
+QUIZ_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def quizzes_read(path: Path, text: str) -> tuple[QuizSource, ...]:
+    """Parse every ```quiz block of a lesson (TOML inside). Errors name the file and line."""
+    quizzes: list[QuizSource] = []
+    for match in QUIZ_FENCE.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1  # the fence's line in the file
+        data = toml_load(path, match.group("body"), line_offset=line)
+        key = require(path, data, "id", str, line)
+        if not QUIZ_KEY.match(key):
+            raise CurriculumError(path, f"quiz id {key!r} must be lowercase letters, digits and hyphens", line)
+        if key in {q.key for q in quizzes}:
+            raise CurriculumError(path, f"duplicate quiz id {key!r}", line)
+        kind = data.get("kind")
+        answer = require(path, data, "answer", int, line)
+        if kind == "choice":
+            options = data.get("options")
+            if not isinstance(options, list) or len(options) < 2 or not all(isinstance(o, str) for o in options):
+                raise CurriculumError(path, f"quiz {key!r}: 'options' must list at least two strings", line)
+            if not 0 <= answer < len(options):
+                raise CurriculumError(path, f"quiz {key!r}: answer {answer} is not an option index (0-based)", line)
+        elif kind == "line":
+            options = require(path, data, "code", str, line).rstrip("\n").split("\n")
+            if not 1 <= answer <= len(options):
+                raise CurriculumError(path, f"quiz {key!r}: answer {answer} is not a line of the code (1-based)", line)
+            answer -= 1
+        else:
+            raise CurriculumError(path, f"quiz {key!r}: kind must be 'choice' or 'line'", line)
+        quizzes.append(QuizSource(
+            key=key, kind=kind, question=require(path, data, "question", str, line), options=tuple(options),
+            answer=answer, explanation=require(path, data, "explanation", str, line),
+            language=data.get("language", "python"),
+        ))  # fmt: skip
+    return tuple(quizzes)
 
 
 def _key_line(front_lines: list[str], key: str) -> int:
@@ -133,6 +183,7 @@ def lesson_read(directory: Path) -> LessonSource:
         body="\n".join(lines[end + 1 :]).strip() + "\n",
         content_hash=_sha256(raw),
         order_line=order_line,
+        quizzes=quizzes_read(path, text),
     )
 
 

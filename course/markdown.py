@@ -94,3 +94,17 @@ def lesson_render(*, source: str, content_hash: str = "") -> RenderedLesson:
         rendered = markdown_render(source)
         cache.set(key, rendered, CACHE_SECONDS)
     return rendered
+
+
+QUIZ_SLOT = re.compile(r'<div class="quiz-slot" data-quiz="(?P<key>[a-z0-9-]*)"></div>')
+
+
+def lesson_segments(*, html: str, checks: list) -> list[tuple[str, object | None]]:
+    """Split rendered HTML at the quiz slots: [(html, check or None), ...] for the template."""
+    by_key = {check.key: check for check in checks}
+    segments, start = [], 0
+    for match in QUIZ_SLOT.finditer(html):
+        segments.append((html[start : match.start()], by_key.get(match.group("key"))))
+        start = match.end()
+    segments.append((html[start:], None))
+    return segments

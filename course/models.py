@@ -62,3 +62,50 @@ class LessonProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} completed {self.lesson}"
+
+
+class KnowledgeCheck(models.Model):
+    """A question inside a lesson (a ```quiz block). The answer never leaves the server."""
+
+    class Kind(models.TextChoices):
+        CHOICE = "choice", "Multiple choice"
+        LINE = "line", "Which line?"
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="checks")
+    key = models.SlugField(max_length=80)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    question = models.CharField(max_length=1000)
+    options = models.JSONField(help_text="The choices, or the code's lines for a 'which line' question.")
+    answer = models.PositiveSmallIntegerField(help_text="0-based index into options.")
+    explanation = models.TextField()
+    language = models.CharField(max_length=20, default="python")
+    position = models.PositiveSmallIntegerField(help_text="Order within the lesson.")
+
+    class Meta:
+        ordering = ["lesson", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "key"], name="check_unique_key_per_lesson"),
+            models.CheckConstraint(condition=models.Q(kind__in=["choice", "line"]), name="check_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lesson.slug}#{self.key}"
+
+
+class CheckAnswer(models.Model):
+    """A learner's latest answer to a knowledge check, and whether they ever got it right."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="check_answers")
+    knowledge_check = models.ForeignKey(KnowledgeCheck, on_delete=models.CASCADE, related_name="answers")
+    chosen = models.PositiveSmallIntegerField()
+    is_correct = models.BooleanField()
+    attempts = models.PositiveIntegerField(default=1)
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "knowledge_check"], name="answer_one_row_per_user_and_check"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.knowledge_check}"

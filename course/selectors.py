@@ -1,17 +1,20 @@
 import dataclasses
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
-from course.models import Course, Lesson, LessonProgress
+from course.models import CheckAnswer, Course, KnowledgeCheck, Lesson, LessonProgress
 from exercises.models import Exercise
 
 
 @dataclasses.dataclass(frozen=True)
 class CourseProgress:
     course: Course | None
-    lessons: list[Lesson]  # each annotated with `is_complete`
+    lessons: list[Lesson]  # each annotated with is_complete, checks_total and checks_correct
     completed: int
+    checks_total: int = 0
+    checks_correct: int = 0
 
     @property
     def total(self) -> int:
@@ -19,11 +22,19 @@ class CourseProgress:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.completed / self.total) if self.total else 0
+        """Completed lessons and correctly answered knowledge checks, each counting one."""
+        units = self.total + self.checks_total
+        return round(100 * (self.completed + self.checks_correct) / units) if units else 0
 
 
 def published_lessons() -> QuerySet[Lesson]:
     return Lesson.objects.filter(is_published=True).order_by("order")
+
+
+def _count_per_lesson(queryset: QuerySet, lesson_field: str) -> Coalesce:
+    """A correlated COUNT(*) subquery: one number per lesson, without multiplying joined rows."""
+    counted = queryset.order_by().values(lesson_field).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def course_progress_for_user(*, user: User | None) -> CourseProgress:
@@ -31,14 +42,28 @@ def course_progress_for_user(*, user: User | None) -> CourseProgress:
     course = Course.objects.order_by("pk").first()
     if course is None:
         return CourseProgress(course=None, lessons=[], completed=0)
-    lessons = published_lessons().filter(course=course).defer("body")
-    if user is not None and user.is_authenticated:
+    lessons = (
+        published_lessons().filter(course=course).defer("body")
+        .annotate(checks_total=_count_per_lesson(KnowledgeCheck.objects.filter(lesson=OuterRef("pk")), "lesson"))
+    )  # fmt: skip
+    signed_in = user is not None and user.is_authenticated
+    if signed_in:
         done = LessonProgress.objects.filter(user=user, lesson=OuterRef("pk"))
-        lessons = lessons.annotate(is_complete=Exists(done))
+        correct = CheckAnswer.objects.filter(user=user, is_correct=True, knowledge_check__lesson=OuterRef("pk"))
+        lessons = lessons.annotate(
+            is_complete=Exists(done), checks_correct=_count_per_lesson(correct, "knowledge_check__lesson")
+        )
     rows = list(lessons)
     for row in rows:
         row.is_complete = getattr(row, "is_complete", False)
-    return CourseProgress(course=course, lessons=rows, completed=sum(r.is_complete for r in rows))
+        row.checks_correct = getattr(row, "checks_correct", 0)
+    return CourseProgress(
+        course=course,
+        lessons=rows,
+        completed=sum(r.is_complete for r in rows),
+        checks_total=sum(r.checks_total for r in rows) if signed_in else 0,
+        checks_correct=sum(r.checks_correct for r in rows),
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,6 +73,16 @@ class LessonPage:
     next: Lesson | None
     is_complete: bool
     exercise: Exercise | None
+    checks: list[KnowledgeCheck]  # each annotated with my_chosen and my_correct (None if unanswered)
+
+
+def lesson_checks(*, lesson: Lesson, user: User) -> list[KnowledgeCheck]:
+    mine = CheckAnswer.objects.filter(user=user, knowledge_check=OuterRef("pk"))
+    return list(
+        KnowledgeCheck.objects.filter(lesson=lesson)
+        .annotate(my_chosen=Subquery(mine.values("chosen")[:1]), my_correct=Subquery(mine.values("is_correct")[:1]))
+        .order_by("position")
+    )
 
 
 def lesson_page(*, slug: str, user: User) -> LessonPage:
@@ -58,4 +93,11 @@ def lesson_page(*, slug: str, user: User) -> LessonPage:
     following = siblings.filter(order__gt=lesson.order).first()
     is_complete = LessonProgress.objects.filter(user=user, lesson=lesson).exists()
     exercise = Exercise.objects.filter(lesson=lesson, is_published=True).only("slug", "title", "summary").first()
-    return LessonPage(lesson=lesson, previous=previous, next=following, is_complete=is_complete, exercise=exercise)
+    return LessonPage(
+        lesson=lesson,
+        previous=previous,
+        next=following,
+        is_complete=is_complete,
+        exercise=exercise,
+        checks=lesson_checks(lesson=lesson, user=user),
+    )

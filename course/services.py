@@ -5,9 +5,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from course.curriculum import course_read, lessons_read
+from course.curriculum import QuizSource, course_read, lessons_read
 from course.markdown import markdown_render
-from course.models import Course, Lesson, LessonProgress
+from course.models import CheckAnswer, Course, KnowledgeCheck, Lesson, LessonProgress
 from exercises.curriculum import exercise_read
 from exercises.services import exercises_sync
 
@@ -95,9 +95,46 @@ def curriculum_sync(*, root: Path) -> tuple[Course, SyncReport]:
             lesson.full_clean(validate_constraints=False)
             lesson.save()
             existing[source_lesson.slug] = lesson
+            _checks_sync(lesson=lesson, quizzes=source_lesson.quizzes)
 
         exercises_sync(lessons=existing, sources=exercises, report=report)
     return course, report
+
+
+def _checks_sync(*, lesson: Lesson, quizzes: tuple[QuizSource, ...]) -> None:
+    """Make the lesson's knowledge checks match its quiz blocks; answers to kept checks survive."""
+    current = {check.key: check for check in lesson.checks.all()}
+    for position, quiz in enumerate(quizzes):
+        check = current.pop(quiz.key, None) or KnowledgeCheck(lesson=lesson, key=quiz.key)
+        check.kind, check.question, check.options = quiz.kind, quiz.question, list(quiz.options)
+        check.answer, check.explanation, check.language, check.position = (
+            quiz.answer,
+            quiz.explanation,
+            quiz.language,
+            position,
+        )
+        check.save()
+    if current:
+        KnowledgeCheck.objects.filter(pk__in=[check.pk for check in current.values()]).delete()
+
+
+def check_answer(*, user: User, check: KnowledgeCheck, chosen: int) -> CheckAnswer:
+    """Record a learner's answer. Raises ValueError for an option that does not exist."""
+    if not 0 <= chosen < len(check.options):
+        raise ValueError(f"There is no option {chosen} in this question.")
+    correct = chosen == check.answer
+    with transaction.atomic():
+        answer = CheckAnswer.objects.select_for_update().filter(user=user, knowledge_check=check).first()
+        if answer is None:
+            return CheckAnswer.objects.create(
+                user=user, knowledge_check=check, chosen=chosen, is_correct=correct, answered_at=timezone.now()
+            )
+        # Once right, a later slip does not take the credit away.
+        answer.chosen, answer.is_correct = chosen, answer.is_correct or correct
+        answer.attempts += 1
+        answer.answered_at = timezone.now()
+        answer.save(update_fields=["chosen", "is_correct", "attempts", "answered_at"])
+        return answer
 
 
 def lesson_complete(*, user: User, lesson: Lesson) -> LessonProgress:

@@ -69,8 +69,8 @@ def test_lesson_page_has_toc_neighbours_and_mark_complete(learner_client, lesson
 
 
 def test_lesson_page_query_count(learner_client, lessons, django_assert_num_queries):
-    # session, user, lesson, previous, next, completion, exercise, instructor check (nav)
-    with django_assert_num_queries(8):
+    # session, user, lesson, previous, next, completion, exercise, checks with my answers, instructor check (nav)
+    with django_assert_num_queries(9):
         learner_client.get(reverse("course:lesson", args=["lesson-2"]))
 
 

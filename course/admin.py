@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from course.models import Course, Lesson, LessonProgress
+from course.models import CheckAnswer, Course, KnowledgeCheck, Lesson, LessonProgress
 
 
 @admin.register(Course)
@@ -25,3 +25,19 @@ class LessonProgressAdmin(admin.ModelAdmin):
     list_select_related = ["user", "lesson"]
     search_fields = ["user__username", "lesson__title"]
     date_hierarchy = "completed_at"
+
+
+@admin.register(KnowledgeCheck)
+class KnowledgeCheckAdmin(admin.ModelAdmin):
+    list_display = ["key", "lesson", "kind", "position"]
+    list_filter = ["kind", "lesson"]
+    list_select_related = ["lesson"]
+    search_fields = ["key", "question"]
+
+
+@admin.register(CheckAnswer)
+class CheckAnswerAdmin(admin.ModelAdmin):
+    list_display = ["user", "knowledge_check", "is_correct", "attempts", "answered_at"]
+    list_filter = ["is_correct", "knowledge_check__lesson"]
+    list_select_related = ["user", "knowledge_check", "knowledge_check__lesson"]
+    search_fields = ["user__username", "knowledge_check__key"]

@@ -1,7 +1,7 @@
 import dataclasses
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, FilteredRelation, Max, Q, QuerySet
 
 from accounts.models import User
 from exercises.models import Exercise, Submission
@@ -36,6 +36,47 @@ def exercise_page(*, slug: str, user: User) -> ExercisePage:
 def submission_visible_to(*, pk: int, user: User) -> Submission:
     """A submission its owner (or an instructor) may see. Raises DoesNotExist for anyone else."""
     submissions = Submission.objects.select_related("exercise", "exercise__lesson", "user")
+    if not user.is_instructor:
+        submissions = submissions.filter(user=user)
+    return submissions.get(pk=pk)
+
+
+def exercises_for_user(*, user: User) -> QuerySet[Exercise]:
+    """Published exercises with the user's best score, attempts and grading state, in one query.
+
+    Each row has `best_score`, `attempts_used`, `submissions_count`, `pending` (queued or
+    running) and `last_submission_id`. The join is limited to the user's own submissions.
+    """
+    mine = FilteredRelation("submissions", condition=Q(submissions__user=user))
+    return (
+        published_exercises()
+        .select_related("lesson")
+        .alias(mine=mine)
+        .annotate(
+            best_score=Max("mine__score", filter=Q(mine__status=Submission.Status.GRADED)),
+            attempts_used=Count("mine", filter=Q(mine__counts_as_attempt=True)),
+            submissions_count=Count("mine"),
+            pending=Count("mine", filter=Q(mine__status__in=[Submission.Status.QUEUED, Submission.Status.RUNNING])),
+            last_submission_id=Max("mine__pk"),
+        )
+        .order_by("lesson__order")
+    )
+
+
+def submissions_of(*, user: User, exercise_slug: str | None = None, limit: int = 50) -> list[Submission]:
+    """The user's own submissions, newest first, without their (large) results."""
+    submissions = Submission.objects.filter(user=user).select_related("exercise").defer("results")
+    if exercise_slug is not None:
+        submissions = submissions.filter(exercise__slug=exercise_slug)
+    return list(submissions.order_by("-created_at", "-pk")[:limit])
+
+
+STATUS_FIELDS = ("pk", "user_id", "exercise_id", "status", "stage", "verdict", "score", "max_score", "created_at")
+
+
+def submission_status_visible_to(*, pk: int, user: User) -> Submission:
+    """Only what the status endpoint shows, for a submission the user may see. Raises DoesNotExist."""
+    submissions = Submission.objects.only(*STATUS_FIELDS)
     if not user.is_instructor:
         submissions = submissions.filter(user=user)
     return submissions.get(pk=pk)

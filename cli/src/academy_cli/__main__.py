@@ -1,0 +1,5 @@
+import sys
+
+from academy_cli.main import main
+
+sys.exit(main())

@@ -26,6 +26,9 @@ test: $(VENV)/.installed-dev
 	scripts/system-deps.sh test
 	$(MAKE) --no-print-directory sandbox-image
 	$(MAKE) --no-print-directory lint
+	$(PY) manage.py mssql_ddl --project --output docs/schema-mssql.md --check
+	$(PY) manage.py mssql_ddl --exercises --check
+	$(MAKE) --no-print-directory web-image
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed-dev
@@ -38,6 +41,12 @@ sandbox-image:
 bench: $(VENV)/.installed-dev
 	scripts/system-deps.sh test
 	$(PY) bench/grading.py
+	$(PY) bench/instructor.py
 
 clean:
 	rm -rf var/ $(VENV)
+
+## web-image: the web/worker image academy-web:latest, built without pulling (docs/deploy.md)
+.PHONY: web-image
+web-image:
+	PYTHON=$(PY) scripts/build-web-image.sh

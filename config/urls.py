@@ -10,6 +10,8 @@ urlpatterns = [
     path("healthz", health, name="health"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("instructor/", include("instructor.urls")),
+    path("api/v1/", include("config.api_urls")),
     path("", include("exercises.urls")),
     path("", include("course.urls")),
 ]

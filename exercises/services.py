@@ -108,6 +108,15 @@ def _upload_bytes(upload: UploadedFile) -> bytes:
     return data
 
 
+def _enqueue_grading(task, submission_id: int) -> None:
+    try:
+        task.apply_async((submission_id,), queue="grading")
+    except Exception:
+        # The row is committed and stays queued: the periodic sweep enqueues it again. The
+        # learner's upload is not lost and their request does not fail.
+        logger.exception("could not enqueue submission %s; the stuck-submission sweep will retry", submission_id)
+
+
 def submission_create(*, user: User, exercise: Exercise, upload: UploadedFile) -> Submission:
     """Validate an uploaded archive, store it, and queue it for grading once committed.
 
@@ -140,7 +149,7 @@ def submission_create(*, user: User, exercise: Exercise, upload: UploadedFile) -
             stored_name = submission.archive.name
             submission.full_clean(exclude=["archive"])
             submission.save()
-            transaction.on_commit(lambda: grade_submission.apply_async((submission.pk,), queue="grading"))
+            transaction.on_commit(lambda: _enqueue_grading(grade_submission, submission.pk))
     except BaseException:
         if stored_name:
             submission.archive.storage.delete(stored_name)  # no orphan file when the row is not kept

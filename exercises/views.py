@@ -63,6 +63,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "submission": submission,
         "feedback": feedback_for(submission=submission, show_hidden_details=revealed),
         "queue_position": queue_position(submission=submission),
+        "comments": list(submission.comments.select_related("author")),
     }
     return render(request, "exercises/submission_detail.html", context)
 

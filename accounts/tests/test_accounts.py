@@ -146,3 +146,18 @@ def test_health_endpoint_reports_the_database(client):
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_the_admin_covers_every_model(client, django_user_model):
+    from django.apps import apps
+    from django.contrib import admin
+
+    ours = [
+        m for m in apps.get_models() if m._meta.app_label in {"accounts", "course", "exercises", "grader", "instructor"}
+    ]
+    assert [m.__name__ for m in ours if m not in admin.site._registry] == []
+    superuser = django_user_model.objects.create_superuser("root", "root@example.com", "pw-root-123456")
+    client.force_login(superuser)
+    for model in ours:
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        assert client.get(url).status_code == 200, url

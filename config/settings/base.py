@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "course",
     "exercises",
     "grader",
+    "instructor",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +131,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "filesystem://"
     _queue_dir = str(VAR_DIR / "celery-queue")
+    # kombu's filesystem transport does not create its folders; web and worker both need them.
+    for _folder in ("celery-queue", "celery-control"):
+        (VAR_DIR / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": _queue_dir,
         "data_folder_out": _queue_dir,
@@ -149,7 +153,10 @@ LOGGING = {
 }
 
 # Celery: grading runs on its own bounded queue; long tasks, so no prefetching ahead.
-CELERY_TASK_ROUTES = {"grader.tasks.grade_submission": {"queue": "grading"}}
+CELERY_TASK_ROUTES = {
+    "grader.tasks.grade_submission": {"queue": "grading"},
+    "instructor.tasks.regrade_item": {"queue": "grading"},
+}
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_IGNORE_RESULT = True
@@ -163,3 +170,29 @@ CELERY_BEAT_SCHEDULE = {
 GRADER_IMAGE = env("ACADEMY_GRADER_IMAGE", "academy-grader:latest")
 GRADER_STUCK_GRACE_SECONDS = env_int("ACADEMY_GRADER_STUCK_GRACE_SECONDS", 120)
 GRADER_QUEUED_DEADLINE_SECONDS = env_int("ACADEMY_GRADER_QUEUED_DEADLINE_SECONDS", 1800)
+
+# REST API (docs/api.md): token authentication only, JSON only, one error shape.
+INSTALLED_APPS += ["rest_framework"]
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "config.api.ApiSchema",
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "submissions": env("ACADEMY_API_SUBMISSION_RATE", "10/minute"),
+        "token_create": env("ACADEMY_API_LOGIN_RATE", "20/minute"),
+    },
+    "COERCE_DECIMAL_TO_STRING": False,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+# Grading against SQL Server (grader/mssql.py): each run gets its own database and login on
+# this server. An empty host means disabled: exercises are graded on SQLite inside the sandbox.
+GRADER_MSSQL_HOST = env("ACADEMY_GRADER_MSSQL_HOST", "")  # as the sandbox reaches it (container name)
+GRADER_MSSQL_PORT = env_int("ACADEMY_GRADER_MSSQL_PORT", 1433)
+GRADER_MSSQL_ADMIN_HOST = env("ACADEMY_GRADER_MSSQL_ADMIN_HOST", "")  # as the worker reaches it; default: HOST
+GRADER_MSSQL_ADMIN_USER = env("ACADEMY_GRADER_MSSQL_ADMIN_USER", "")
+GRADER_MSSQL_ADMIN_PASSWORD = env("ACADEMY_GRADER_MSSQL_ADMIN_PASSWORD", "")
+GRADER_MSSQL_CONTAINER = env("ACADEMY_GRADER_MSSQL_CONTAINER", "")  # joined to each run's network; default: HOST

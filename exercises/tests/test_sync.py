@@ -40,7 +40,7 @@ def test_exercise_is_loaded_with_limits_rubric_and_hidden_catalogue(root):
         "probe_site.settings",
     )
     assert (exercise.wall_seconds, exercise.memory_mb, exercise.pids, exercise.output_kb, float(exercise.cpus)) == (
-        20,
+        30,
         256,
         64,
         64,
@@ -107,7 +107,7 @@ def test_policy_is_read_and_an_admin_override_survives_sync(root):
         ('anchor = "doubling"', 'anchor = "no-such-heading"', "anchor #no-such-heading is not a heading in the lesson"),
         ('points = 30\ntitle = "double', 'points = 20\ntitle = "double', "the [[hidden]] points add up to 50"),
         ("test_hidden.py::test_double_of_21_is_42", "missing.py::test_x", "missing.py is not in hidden_tests/"),
-        ("wall_seconds = 20", "wall_seconds = 2", "limits.wall_seconds must be a number from 5 to 900"),
+        ("wall_seconds = 30", "wall_seconds = 2", "limits.wall_seconds must be a number from 5 to 900"),
         ("lint = 10", "lint = 10\nstyle = 0", "rubric.style is not a stage"),
         ('slug = "probe"', 'slug = "Probe!"', "slug 'Probe!' must be lowercase"),
         ("[limits]", '[policy]\nreveal_hidden = "sometimes"\n\n[limits]', "policy.reveal_hidden must be one of"),

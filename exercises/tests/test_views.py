@@ -29,7 +29,7 @@ def test_exercise_page_shows_limits_starter_link_and_form(learner_client, probe_
     response = learner_client.get(reverse("exercises:detail", args=["probe"]))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "20 s wall clock · 256 MiB memory · 64 processes" in html
+    assert "30 s wall clock · 256 MiB memory · 64 processes" in html
     assert reverse("exercises:starter", args=["probe"]) in html
     assert 'enctype="multipart/form-data"' in html
 
@@ -194,3 +194,19 @@ def test_cooldown_asks_to_wait(learner_client, learner, probe_exercise):
     assert response.status_code == 400
     assert "before submitting again (cool-down)." in response.content.decode()
     assert Submission.objects.count() == 1
+
+
+def test_a_broker_outage_keeps_the_submission_queued_for_the_sweep(learner, probe_exercise, monkeypatch, caplog,
+                                                                  django_capture_on_commit_callbacks):
+    from exercises.services import submission_create
+    from grader.tasks import grade_submission
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(grade_submission, "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = submission_create(user=learner, exercise=probe_exercise,
+                                       upload=upload(make_zip({"manage.py": ""})))
+    assert Submission.objects.get().status == "queued"
+    assert f"could not enqueue submission {submission.pk}" in caplog.text

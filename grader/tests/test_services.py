@@ -97,7 +97,7 @@ def test_grade_stores_verdict_score_and_image(submission, fake):
     assert submission.results["duration_ms"] == 1234
     assert sandbox.calls[0]["labels"] == {"academy.submission": str(submission.pk)}
     limits = sandbox.calls[0]["limits"]
-    assert (limits.wall_seconds, limits.memory_mb, limits.pids, limits.cpus) == (20, 256, 64, 1.0)
+    assert (limits.wall_seconds, limits.memory_mb, limits.pids, limits.cpus) == (30, 256, 64, 1.0)
 
 
 def test_payload_holds_manifest_then_learner_files_and_hidden_tests_apart(submission):
@@ -120,10 +120,71 @@ def test_payload_holds_manifest_then_learner_files_and_hidden_tests_apart(submis
             "tests_hidden/test_hidden.py::test_double_of_21_is_42",
             "tests_hidden/test_hidden.py::test_item_round_trips_through_the_database",
         ],
-        "deadline_seconds": 15,
+        "deadline_seconds": 25,
         "output_limit_bytes": 65536,
         "env": {"DATABASE_ENGINE": "sqlite"},
     }
+
+
+@pytest.fixture
+def mutation_submission(db, tmp_path):
+    """The probe exercise with a mutation stage: one mutant of probe/logic.py."""
+    import shutil
+
+    from django.core.files.base import ContentFile
+
+    from course.services import curriculum_sync
+    from exercises.models import Exercise
+    from tests.probe import PROBE_CURRICULUM
+
+    root = tmp_path / "curriculum"
+    shutil.copytree(PROBE_CURRICULUM, root, ignore=shutil.ignore_patterns("__pycache__", ".ruff_cache"))
+    exercise_root = root / "01-probe" / "exercise"
+    toml = exercise_root / "exercise.toml"
+    toml.write_text(toml.read_text().replace("lint = 10", "lint = 0") + "\n[mutation]\npoints = 10\n")
+    mutant = exercise_root / "mutants" / "adds-instead"
+    (mutant / "probe").mkdir(parents=True)
+    (mutant / "probe" / "logic.py").write_text("def double(x: int) -> int:\n    return x + 2\n")
+    (mutant / "mutant.toml").write_text('description = "double adds two"\nanchor = "doubling"\n')
+    curriculum_sync(root=root)
+    exercise = Exercise.objects.select_related("lesson").get(slug="probe")
+    data = make_zip(tree_members(exercise_root / "solution"))
+    return SubmissionFactory(exercise=exercise, archive=ContentFile(data, name="solution.zip"))
+
+
+def test_payload_with_mutants_holds_the_reference_app_and_the_overlays(mutation_submission):
+    payload = services.payload_build(submission=mutation_submission)
+    with tarfile.open(fileobj=io.BytesIO(payload), mode="r:gz") as archive:
+        names = archive.getnames()
+        manifest = json.load(archive.extractfile("manifest.json"))
+        mutant = archive.extractfile("mutants/adds-instead/probe/logic.py").read()
+    assert manifest["stages"] == ["learner_tests", "hidden_tests", "django_check", "migrations", "mutation"]
+    assert manifest["mutants"] == ["adds-instead"]
+    assert mutant == b"def double(x: int) -> int:\n    return x + 2\n"
+    reference = sorted(n.removeprefix("reference/") for n in names if n.startswith("reference/"))
+    assert reference == [
+        "manage.py",
+        "probe/__init__.py",
+        "probe/logic.py",
+        "probe/migrations/0001_initial.py",
+        "probe/migrations/__init__.py",
+        "probe/models.py",
+        "probe_site/__init__.py",
+        "probe_site/settings.py",
+    ]  # no tests and no pytest.ini: those are the learner's
+    assert [n for n in names if n.startswith("mutants/")] == ["mutants/adds-instead/probe/logic.py"]
+
+
+def test_grading_with_mutants_scores_each_mutant(mutation_submission, fake):
+    raw = passing_results(mutation_submission.exercise)
+    raw["mutants"] = [{"name": "adds-instead", "caught": True, "failing_tests": ["t.py::test_x"], "detail": ""}]
+    raw["mutation_reference"] = {"status": "passed", "tests": 1, "failing_tests": [], "detail": ""}
+    fake(results=raw)
+    services.submission_grade(submission_id=mutation_submission.pk)
+    mutation_submission.refresh_from_db()
+    check = next(c for c in mutation_submission.results["checks"] if c["key"] == "mutant:adds-instead")
+    assert (check["title"], check["points"], check["anchor"]) == ("Catches: double adds two", 10.0, "doubling")
+    assert mutation_submission.score == 100
 
 
 def test_stage_events_update_the_row_live(submission, fake, monkeypatch):
@@ -226,6 +287,6 @@ def test_sweep_finds_stuck_queued_and_running_submissions(probe_exercise, settin
     Submission.objects.filter(pk=old_queued.pk).update(created_at=now - datetime.timedelta(hours=2))
     SubmissionFactory(exercise=probe_exercise, status="running", started_at=now)  # running, in time
     running_stuck = SubmissionFactory(
-        exercise=probe_exercise, status="running", started_at=now - datetime.timedelta(seconds=20 + 121)
+        exercise=probe_exercise, status="running", started_at=now - datetime.timedelta(seconds=30 + 121)
     )
     assert sorted(services.submissions_stuck(now=now)) == sorted([old_queued.pk, running_stuck.pk])

@@ -1,0 +1,3 @@
+"""No pages in this exercise: the work happens in services and tasks."""
+
+urlpatterns = []

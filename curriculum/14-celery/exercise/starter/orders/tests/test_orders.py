@@ -1,0 +1,44 @@
+"""Visible tests for orders. Run them with ``pytest``; the hidden tests go further."""
+
+import smtplib
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+
+from orders import services
+from orders.models import Book, Order
+from orders.tasks import send_order_confirmation
+
+
+@pytest.fixture
+def dune(db):
+    return Book.objects.create(title="Dune", price=Decimal("9.50"), stock=3)
+
+
+def test_order_place_takes_stock(dune, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        order = services.order_place(email="reader@example.com", items=[(dune.pk, 2)])
+    dune.refresh_from_db()
+    assert dune.stock == 1
+    assert order.total == Decimal("19.00")
+
+
+def test_confirmation_waits_for_the_commit(dune, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.order_place(email="reader@example.com", items=[(dune.pk, 1)])
+    assert mail.outbox == []  # nothing is sent before the commit...
+    assert len(callbacks) == 1  # ...the enqueue waits for it
+    callbacks[0]()
+    assert len(mail.outbox) == 1  # tasks run eagerly in tests (no broker)
+
+
+def test_task_takes_an_id_and_runs_once(dune):
+    order = Order.objects.create(email="reader@example.com")
+    send_order_confirmation(order.pk)
+    send_order_confirmation(order.pk)
+    assert len(mail.outbox) == 1
+
+
+def test_refused_address_is_not_retried():
+    assert not issubclass(smtplib.SMTPRecipientsRefused, send_order_confirmation.autoretry_for)

@@ -6,11 +6,12 @@ Pure parsing: errors raise CurriculumError naming the file, nothing touches the 
 import dataclasses
 import datetime
 import hashlib
+import re
 from pathlib import Path
 
 from course.curriculum import LESSON_DIR, CurriculumError, require, toml_load
 
-STAGES = ("learner_tests", "hidden_tests", "lint", "django_check", "migrations")
+STAGES = ("learner_tests", "hidden_tests", "lint", "django_check", "migrations", "mutation")
 LIMITS = {  # name: (kind, minimum, maximum)
     "wall_seconds": (int, 5, 900),
     "memory_mb": (int, 128, 8192),
@@ -31,6 +32,14 @@ class HiddenTest:
 
 
 @dataclasses.dataclass(frozen=True)
+class Mutant:
+    name: str
+    description: str
+    anchor: str
+    hint: str
+
+
+@dataclasses.dataclass(frozen=True)
 class ExerciseSource:
     path: Path  # the exercise/ directory
     slug: str
@@ -43,6 +52,7 @@ class ExerciseSource:
     hidden: tuple[HiddenTest, ...]
     content_hash: str
     policy: dict = dataclasses.field(default_factory=dict)
+    mutants: tuple[Mutant, ...] = ()
 
     @property
     def starter_dir(self) -> Path:
@@ -91,10 +101,21 @@ def _rubric(path: Path, data: dict, max_score: int) -> dict:
     unknown = sorted(set(table) - set(STAGES))
     if unknown:
         raise CurriculumError(path, f"rubric.{unknown[0]} is not a stage (stages: {', '.join(STAGES)})")
-    rubric = {stage: table.get(stage, 0) for stage in STAGES}
+    if "mutation" in table:
+        raise CurriculumError(path, "rubric.mutation: give the mutation points as [mutation] points = N")
+    rubric = {stage: table.get(stage, 0) for stage in STAGES if stage != "mutation"}
+    mutation = data.get("mutation")
+    if mutation is not None:
+        # Only exercises with a [mutation] table have the stage in their rubric.
+        if not isinstance(mutation, dict):
+            raise CurriculumError(path, "[mutation] must be a table")
+        if sorted(mutation) != ["points"]:
+            raise CurriculumError(path, "[mutation] takes exactly one setting: points = N")
+        rubric["mutation"] = mutation["points"]
     for stage, points in rubric.items():
         if not isinstance(points, int) or isinstance(points, bool) or points < 0:
-            raise CurriculumError(path, f"rubric.{stage} must be a whole number of points >= 0")
+            where = "[mutation] points" if stage == "mutation" else f"rubric.{stage}"
+            raise CurriculumError(path, f"{where} must be a whole number of points >= 0")
     if sum(rubric.values()) != max_score:
         raise CurriculumError(path, f"the rubric adds up to {sum(rubric.values())}, but max_score is {max_score}")
     return rubric
@@ -137,6 +158,69 @@ def _hidden(path: Path, data: dict, hidden_points: int, hidden_dir: Path, anchor
         message = f"the [[hidden]] points add up to {total}, but rubric.hidden_tests is {hidden_points}"
         raise CurriculumError(path, message)
     return tuple(tests)
+
+
+# The learner's side of a project in the mutation stage; sandbox/runner/runner.py has the same rule.
+TEST_CONFIG_FILES = ("pytest.ini", "pyproject.toml", "setup.cfg", "tox.ini")
+MUTANT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+MAX_MUTANTS = 50
+
+
+def is_test_path(rel: str) -> bool:
+    """A learner's test file: anything under a `tests/` directory; test_*.py, *_test.py,
+    tests.py and conftest.py anywhere; pytest's configuration files at the root."""
+    parts = rel.split("/")
+    name = parts[-1]
+    if len(parts) == 1 and name in TEST_CONFIG_FILES:
+        return True
+    if "tests" in parts[:-1]:
+        return True
+    return name.endswith(".py") and (
+        name.startswith("test_") or name.endswith("_test.py") or name in ("tests.py", "conftest.py")
+    )
+
+
+def mutants_read(root: Path, anchors: set[str] | None = None) -> tuple[Mutant, ...]:
+    """The mutants under exercise/mutants/NAME/: overlays of solution/ app files, plus mutant.toml."""
+    base = root / "mutants"
+    if not base.is_dir():
+        return ()
+    mutants = []
+    solution = root / "solution"
+    for folder in sorted(p for p in base.iterdir() if p.is_dir()):
+        path = folder / "mutant.toml"
+        if not MUTANT_NAME.match(folder.name):
+            raise CurriculumError(folder, "a mutant's folder name must be lowercase letters, digits, - and _")
+        if not path.is_file():
+            raise CurriculumError(path, "mutant.toml is missing")
+        data = toml_load(path, path.read_text())
+        unknown = sorted(set(data) - {"description", "anchor", "hint"})
+        if unknown:
+            raise CurriculumError(path, f"{unknown[0]} is not a mutant setting (description, anchor, hint)")
+        anchor = require(path, data, "anchor", str)
+        if anchors is not None and anchor not in anchors:
+            raise CurriculumError(path, f"anchor #{anchor} is not a heading in the lesson")
+        hint = data.get("hint", "None of your tests failed against this bug: write one that would.")
+        if not isinstance(hint, str):
+            raise CurriculumError(path, "hint must be a string")
+        overlay = [p for p in tree_files(folder) if p != path]
+        if not overlay:
+            raise CurriculumError(folder, "a mutant changes at least one file of solution/")
+        for file in overlay:
+            rel = file.relative_to(folder).as_posix()
+            original = solution / rel
+            if is_test_path(rel):
+                raise CurriculumError(file, "mutants change app files, never tests or pytest configuration")
+            if not original.is_file():
+                raise CurriculumError(file, f"{rel} is not a file of solution/")
+            if original.read_bytes() == file.read_bytes():
+                raise CurriculumError(file, f"{rel} is the same as in solution/")
+        mutants.append(
+            Mutant(name=folder.name, description=require(path, data, "description", str), anchor=anchor, hint=hint)
+        )
+    if len(mutants) > MAX_MUTANTS:
+        raise CurriculumError(base, f"at most {MAX_MUTANTS} mutants")
+    return tuple(mutants)
 
 
 REVEAL = ("never", "after_due", "always")
@@ -198,6 +282,11 @@ def exercise_read(lesson_dir: Path, anchors: set[str]) -> ExerciseSource | None:
             raise CurriculumError(root / required, f"{required} is missing")
     rubric = _rubric(path, data, max_score)
     hidden = _hidden(path, data, rubric["hidden_tests"], root / "hidden_tests", anchors)
+    mutants = mutants_read(root, anchors or None)
+    if rubric.get("mutation") and not mutants:
+        raise CurriculumError(path, "[mutation] needs at least one mutant under mutants/")
+    if mutants and not rubric.get("mutation"):
+        raise CurriculumError(path, "mutants/ is graded only with [mutation] points = N (>= 1)")
     return ExerciseSource(
         path=root,
         slug=slug,
@@ -210,4 +299,5 @@ def exercise_read(lesson_dir: Path, anchors: set[str]) -> ExerciseSource | None:
         hidden=hidden,
         content_hash=tree_hash(root),
         policy=_policy(path, data),
+        mutants=mutants,
     )

@@ -7,13 +7,14 @@ Engine API's attach endpoint: Docker cannot copy files into the tmpfs of a read-
 container, and no host path is ever mounted.
 """
 
+import contextlib
 import dataclasses
 import json
 import logging
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import docker
 import docker.errors
@@ -75,8 +76,16 @@ class DockerSandbox:
             raise SandboxUnavailable(f"the grading image {self.image} is missing (run `make sandbox-image`)") from None
 
     def run(
-        self, *, payload: bytes, limits: SandboxLimits, labels: dict[str, str], on_event: Callable[[dict], None]
+        self,
+        *,
+        payload: bytes,
+        limits: SandboxLimits,
+        labels: dict[str, str],
+        on_event: Callable[[dict], None],
+        network: str | None = None,
     ) -> SandboxRun:
+        """Run the runner on `payload`. `network` is a run's internal network (SQL Server grading);
+        without one the container has no network at all."""
         client = _client()
         try:
             image = client.images.get(self.image)
@@ -91,7 +100,7 @@ class DockerSandbox:
                 image.id,
                 stdin_open=True,  # with attach, docker-py also sets StdinOnce: EOF closes stdin
                 user="1000:1000",
-                network_mode="none",
+                **({"network": network} if network else {"network_mode": "none"}),
                 read_only=True,
                 # Paths inside the container, each a size-capped tmpfs: the only writable places.
                 tmpfs={"/work": f"size={work_mb}m,mode=1777", "/tmp": f"size={tmp_mb}m,mode=1777"},  # noqa: S108
@@ -182,6 +191,18 @@ class DockerSandbox:
                 run.results = event["results"]
         # Only a partial line stays buffered; the total is still capped by output_bytes.
         return bytearray(rest)
+
+    @contextlib.contextmanager
+    def mssql_network(self, run_id: str, *, mssql_container: str) -> Iterator[str]:
+        """An internal network holding only the SQL Server container, for one run; always removed."""
+        from grader.mssql import sandbox_network
+
+        try:
+            client = _client()
+            with sandbox_network(client, run_id, mssql_container=mssql_container, labels={LABEL: "1"}) as (name, _):
+                yield name
+        except (docker.errors.DockerException, requests.exceptions.RequestException) as exc:
+            raise SandboxUnavailable(f"could not set up the run's SQL Server network ({exc})") from None
 
     def reap_orphans(self) -> int:
         """Remove grading containers whose deadline has passed (left by a crashed worker)."""

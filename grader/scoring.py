@@ -15,12 +15,15 @@ MESSAGE_CAP = 4096
 OUTPUT_CAP = 16384
 MAX_TESTS = 500
 MAX_LINT = 200
+MAX_MUTANTS = 50
+MAX_FAILING_TESTS = 20
 STAGE_TITLES = {
     "learner_tests": "Your own tests pass",
     "hidden_tests": "Hidden tests",
     "lint": "Lint (ruff, the course configuration)",
     "django_check": "python manage.py check",
     "migrations": "Migrations match the models (makemigrations --check)",
+    "mutation": "Your tests catch bugs (mutation testing)",
 }
 # Where the course teaches what each non-test stage checks: (lesson slug, heading anchor).
 STAGE_LESSONS = {
@@ -39,6 +42,8 @@ class ExerciseSpec:
     max_score: int
     rubric: dict[str, int]
     hidden_tests: list[dict]  # as stored on Exercise.hidden_tests
+    # The exercise's mutants (exercises.curriculum.Mutant as dicts), for the mutation stage.
+    mutants: list[dict] = dataclasses.field(default_factory=list)
 
     @property
     def stages(self) -> list[str]:
@@ -123,6 +128,27 @@ def clean_results(raw: dict) -> dict:
                     "message": _cap(error.get("message")),
                 }
             )
+    mutants = []
+    for mutant in raw.get("mutants", [])[:MAX_MUTANTS] if isinstance(raw.get("mutants"), list) else []:
+        if isinstance(mutant, dict):
+            mutants.append(
+                {
+                    "name": _cap(mutant.get("name"), 64),
+                    "caught": mutant.get("caught") is True,
+                    "failing_tests": _test_ids(mutant.get("failing_tests")),
+                    "detail": _cap(mutant.get("detail"), 500),
+                }
+            )
+    reference = raw.get("mutation_reference")
+    if isinstance(reference, dict):
+        reference = {
+            "status": reference.get("status") if reference.get("status") in STAGE_STATUSES else "error",
+            "tests": _int(reference.get("tests"), 0),
+            "failing_tests": _test_ids(reference.get("failing_tests")),
+            "detail": _cap(reference.get("detail"), 500),
+        }
+    else:
+        reference = None
     truncated = raw.get("truncated") if isinstance(raw.get("truncated"), dict) else {}
     return {
         "stages": stages,
@@ -132,7 +158,14 @@ def clean_results(raw: dict) -> dict:
         "truncated": {"tests": bool(truncated.get("tests")) or len(raw.get("tests") or []) > MAX_TESTS,
                       "lint": bool(truncated.get("lint")) or len(raw.get("lint") or []) > MAX_LINT},
         "internal_error": _cap(raw.get("internal_error"), 8192) or None,
+        "mutants": mutants,
+        "mutation_reference": reference,
     }  # fmt: skip
+
+
+def _test_ids(value) -> list[str]:
+    items = value[:MAX_FAILING_TESTS] if isinstance(value, list) else []
+    return [_cap(item, 500) for item in items if isinstance(item, str)]
 
 
 def _stage_ok(stage: dict | None) -> bool:
@@ -251,6 +284,8 @@ def grade(
             detail = "" if ratio else _cap(stage["output"][-1500:] if stage else "This stage did not run.", 1500)
         checks.append(_stage_check(name, spec, ratio, detail))
 
+    checks.extend(_mutation_checks(spec, results, stages.get("mutation")))
+
     score = min(_points(sum(c["points"] for c in checks)), Decimal(spec.max_score))
     limit = None
     verdict = Verdict.PASSED if score == spec.max_score else Verdict.FAILED
@@ -283,6 +318,60 @@ def grade(
         flagged=flagged,
         flag_reason=flag_reason,
     )
+
+
+def _shares(points: int, count: int) -> list[float]:
+    """`points` split into `count` shares of whole cents that add up exactly."""
+    base, extra = divmod(points * 100, count)
+    return [(base + (1 if i < extra else 0)) / 100 for i in range(count)]
+
+
+def _mutation_checks(spec: ExerciseSpec, results: dict, stage: dict | None) -> list[dict]:
+    """One check per mutant: its share of the mutation points when one of the learner's tests
+    failed against it, and nothing at all unless their tests pass on the reference app."""
+    points = spec.rubric.get("mutation", 0)
+    if not points or not spec.mutants:
+        return []
+    reference = results["mutation_reference"]
+    reference_ok = stage is not None and reference is not None and reference["status"] == "passed"
+    if stage is None or reference is None:
+        refused = "The mutation stage did not run."
+    else:
+        detail = reference["detail"] or f"status {reference['status']}"
+        failing = ", ".join(reference["failing_tests"][:5])
+        refused = f"Your tests must pass on the reference app before a mutant counts: {detail}." + (
+            f" Failing: {failing}" if failing else ""
+        )
+    reported = {m["name"]: m for m in results["mutants"]}
+    checks = []
+    for mutant, share in zip(spec.mutants, _shares(points, len(spec.mutants)), strict=True):
+        run = reported.get(mutant["name"])
+        caught = reference_ok and run is not None and run["caught"]
+        if not reference_ok:
+            message = refused
+        elif run is None:
+            message = "This mutant did not report a result."
+        elif caught:
+            names = ", ".join(run["failing_tests"][:5])
+            message = f"Caught by {names}." if names else f"Caught: {run['detail']}."
+        else:
+            message = f"Not caught: {run['detail'] or 'no test of yours failed'}."
+        checks.append(
+            {
+                "key": f"mutant:{mutant['name']}",
+                "stage": "mutation",
+                "title": f"Catches: {mutant['description']}",
+                "passed": caught,
+                "points": share if caught else 0.0,
+                "max_points": share,
+                "hint": mutant.get("hint") or "None of your tests failed against this bug: write one that would.",
+                "lesson": spec.lesson_slug,
+                "anchor": mutant["anchor"],
+                "visibility": "visible",
+                "message": _cap(message, 1500),
+            }
+        )
+    return checks
 
 
 def _stage_check(name: str, spec: ExerciseSpec, ratio: float, detail: str) -> dict:

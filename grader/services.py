@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from exercises.archive import archive_read
-from exercises.curriculum import tree_files, tree_hash
+from exercises.curriculum import is_test_path, mutants_read, tree_files, tree_hash
 from exercises.models import Exercise, Submission
 from exercises.services import exercise_dir
 from grader import scoring
@@ -45,7 +45,8 @@ def _tar_add(archive: tarfile.TarFile, name: str, data: bytes, mode: int = 0o644
 
 
 def payload_build(*, submission: Submission) -> bytes:
-    """The gzipped tar stream the runner reads on stdin: manifest, learner files, hidden tests."""
+    """The gzipped tar stream the runner reads on stdin: manifest, learner files, hidden tests;
+    with a mutation stage also the solution's app files (reference/) and the mutants' overlays."""
     exercise = submission.exercise
     root = exercise_dir(exercise)
     if tree_hash(root) != exercise.content_hash:
@@ -61,6 +62,9 @@ def payload_build(*, submission: Submission) -> bytes:
         "output_limit_bytes": exercise.output_kb * 1024,
         "env": {"DATABASE_ENGINE": "sqlite"},
     }
+    mutants = [m.name for m in mutants_read(root)] if exercise.rubric.get("mutation") else []
+    if mutants:
+        manifest["mutants"] = mutants
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz", compresslevel=1) as archive:
         _tar_add(archive, "manifest.json", json.dumps(manifest).encode())
@@ -69,6 +73,17 @@ def payload_build(*, submission: Submission) -> bytes:
         hidden_root = root / "hidden_tests"
         for path in tree_files(hidden_root) if hidden_root.is_dir() else []:
             _tar_add(archive, f"hidden/{path.relative_to(hidden_root).as_posix()}", path.read_bytes())
+        if mutants:
+            solution = root / "solution"
+            for path in tree_files(solution):
+                rel = path.relative_to(solution).as_posix()
+                if not is_test_path(rel) and rel != "db.sqlite3":
+                    _tar_add(archive, f"reference/{rel}", path.read_bytes())
+            for name in mutants:
+                folder = root / "mutants" / name
+                for path in tree_files(folder):
+                    if path.name != "mutant.toml" or path.parent != folder:
+                        _tar_add(archive, f"mutants/{name}/{path.relative_to(folder).as_posix()}", path.read_bytes())
     return buffer.getvalue()
 
 
@@ -117,6 +132,7 @@ def grade_run(*, submission: Submission, on_event: Callable[[dict], None]) -> sc
         max_score=exercise.max_score,
         rubric=exercise.rubric,
         hidden_tests=exercise.hidden_tests,
+        mutants=[vars(m) for m in mutants_read(exercise_dir(exercise))] if exercise.rubric.get("mutation") else [],
     )
     result = scoring.grade(
         spec=spec,

@@ -301,3 +301,133 @@ def test_late_penalty_scales_the_score_and_keeps_the_verdict():
         Decimal("75.00"),
         {"penalty_percent": 25},
     )
+
+
+# -- the mutation stage ----------------------------------------------------------------------
+
+MUTANTS = [
+    {"name": "off-by-one", "description": "the limit allows one loan too many", "anchor": "failure-paths", "hint": ""},
+    {"name": "no-permission", "description": "anyone may return any loan", "anchor": "integration-tests",
+     "hint": "Log in as another member."},
+    {"name": "no-constraint", "description": "the unique constraint is gone", "anchor": "testing-constraints",
+     "hint": ""},
+]  # fmt: skip
+MUTATION_SPEC = ExerciseSpec(
+    lesson_slug="testing",
+    max_score=100,
+    hidden_tests=[],
+    rubric={"learner_tests": 10, "hidden_tests": 0, "lint": 10, "django_check": 10, "migrations": 10, "mutation": 60},
+    mutants=MUTANTS,
+)
+
+
+def mutation_results(caught=("off-by-one", "no-permission"), reference_status="passed", **overrides):
+    raw = results(
+        stages=[stage("learner_tests"), stage("lint"), stage("django_check"), stage("migrations"), stage("mutation")],
+        tests=[reported("shop/tests/test_x.py::test_1", "learner_tests")],
+        mutants=[
+            {
+                "name": m["name"],
+                "caught": m["name"] in caught,
+                "failing_tests": ["shop/tests/test_x.py::test_1"] if m["name"] in caught else [],
+                "detail": "1 of 1 tests failed" if m["name"] in caught else "all your tests passed",
+            }
+            for m in MUTANTS
+        ],
+        mutation_reference={"status": reference_status, "tests": 1, "failing_tests": [], "detail": ""},
+    )
+    raw.update(overrides)
+    return raw
+
+
+def run_mutation(raw, **flags):
+    defaults = {"timed_out": False, "oom_killed": False, "output_exceeded": False, "stages_started": []}
+    return grade(spec=MUTATION_SPEC, raw_results=raw, **{**defaults, **flags})
+
+
+def test_mutation_points_are_shared_by_the_mutants_caught():
+    result = run_mutation(mutation_results())
+    assert points(result) == {
+        "learner_tests": 10.0,
+        "lint": 10.0,
+        "django_check": 10.0,
+        "migrations": 10.0,
+        "mutant:off-by-one": 20.0,
+        "mutant:no-permission": 20.0,
+        "mutant:no-constraint": 0.0,
+    }
+    assert (result.verdict, result.score) == ("failed", Decimal("80.00"))
+    survived = next(c for c in result.results["checks"] if c["key"] == "mutant:no-constraint")
+    assert survived == {
+        "key": "mutant:no-constraint",
+        "stage": "mutation",
+        "title": "Catches: the unique constraint is gone",
+        "passed": False,
+        "points": 0.0,
+        "max_points": 20.0,
+        "hint": "None of your tests failed against this bug: write one that would.",
+        "lesson": "testing",
+        "anchor": "testing-constraints",
+        "visibility": "visible",
+        "message": "Not caught: all your tests passed.",
+    }
+    caught = next(c for c in result.results["checks"] if c["key"] == "mutant:no-permission")
+    assert (caught["passed"], caught["hint"], caught["message"]) == (
+        True,
+        "Log in as another member.",
+        "Caught by shop/tests/test_x.py::test_1.",
+    )
+
+
+def test_catching_every_mutant_scores_full_marks_with_uneven_shares():
+    spec = ExerciseSpec(
+        lesson_slug="testing", max_score=100, hidden_tests=[], mutants=MUTANTS,
+        rubric={"learner_tests": 0, "hidden_tests": 0, "lint": 0, "django_check": 0, "migrations": 0, "mutation": 100},
+    )  # fmt: skip
+    raw = mutation_results(caught=[m["name"] for m in MUTANTS])
+    result = grade(
+        spec=spec, raw_results=raw, timed_out=False, oom_killed=False, output_exceeded=False, stages_started=[]
+    )
+    assert [c["max_points"] for c in result.results["checks"]] == [33.34, 33.33, 33.33]
+    assert (result.verdict, result.score) == ("passed", Decimal("100.00"))
+
+
+@pytest.mark.parametrize("reference_status", ["failed", "error", "timeout"])
+def test_no_mutation_points_when_the_tests_fail_on_the_reference(reference_status):
+    raw = mutation_results(caught=[m["name"] for m in MUTANTS], reference_status=reference_status)
+    raw["mutation_reference"].update(failing_tests=["t.py::test_wrong"], detail="1 of 1 of your tests failed")
+    result = run_mutation(raw)
+    mutation = [c for c in result.results["checks"] if c["stage"] == "mutation"]
+    assert [c["points"] for c in mutation] == [0.0, 0.0, 0.0]
+    assert mutation[0]["message"] == (
+        "Your tests must pass on the reference app before a mutant counts: 1 of 1 of your tests failed. "
+        "Failing: t.py::test_wrong"
+    )
+
+
+def test_a_missing_mutation_stage_or_mutant_earns_nothing():
+    raw = mutation_results(caught=[m["name"] for m in MUTANTS])
+    raw["mutants"] = raw["mutants"][:2]
+    assert points(run_mutation(raw))["mutant:no-constraint"] == 0.0
+    raw = mutation_results(caught=[m["name"] for m in MUTANTS], mutation_reference=None)
+    result = run_mutation(raw)
+    assert {c["message"] for c in result.results["checks"] if c["stage"] == "mutation"} == {
+        "The mutation stage did not run."
+    }
+
+
+def test_clean_results_caps_mutation_fields():
+    raw = {
+        "mutants": [{"name": "n" * 100, "caught": "yes", "failing_tests": ["a", 3, "b" * 900] + ["c"] * 40}] * 60
+        + ["junk"],
+        "mutation_reference": {"status": "hacked", "tests": "many", "failing_tests": "x", "extra": 1},
+    }
+    cleaned = clean_results(raw)
+    assert len(cleaned["mutants"]) == 50
+    assert cleaned["mutants"][0]["name"] == "n" * 63 + "…"
+    assert cleaned["mutants"][0]["caught"] is False
+    assert len(cleaned["mutants"][0]["failing_tests"]) == 19  # 20 kept, the int dropped
+    assert len(cleaned["mutants"][0]["failing_tests"][1]) == 500
+    assert cleaned["mutation_reference"] == {"status": "error", "tests": 0, "failing_tests": [], "detail": ""}
+    assert clean_results({})["mutants"] == []
+    assert clean_results({})["mutation_reference"] is None

@@ -1,6 +1,7 @@
 """The trusted grading runner of the academy-grader image (see docs/results-schema.md).
 
-Input: one gzipped tar on stdin (manifest.json first, then learner/... and hidden/...).
+Input: one gzipped tar on stdin (manifest.json first, then learner/... and hidden/..., and for
+the mutation stage reference/... and mutants/NAME/...).
 Output: JSON lines on the runner's own stdout: stage events, then one results event.
 
 The runner uses only the standard library. It never scores; the worker does.
@@ -31,7 +32,7 @@ import zlib
 
 SCHEMA = 1
 RUNNER_DIR = os.path.dirname(os.path.abspath(__file__))
-KNOWN_STAGES = ("learner_tests", "hidden_tests", "lint", "django_check", "migrations")
+KNOWN_STAGES = ("learner_tests", "hidden_tests", "lint", "django_check", "migrations", "mutation")
 
 MAX_INPUT_BYTES = 64 * 1024 * 1024  # the gzipped stream
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024  # the sum of all members
@@ -40,6 +41,9 @@ MAX_HIDDEN_BYTES = 16 * 1024 * 1024
 MAX_MEMBERS = 10000
 MAX_PATH_LEN = 400
 MAX_MANIFEST_BYTES = 256 * 1024
+MAX_MUTATION_BYTES = 16 * 1024 * 1024  # reference/ and mutants/ together
+MAX_MUTANTS = 50
+MAX_FAILING_TESTS = 20  # failing test ids kept per mutant
 
 MAX_TESTS = 500
 MAX_LINT = 200
@@ -54,6 +58,28 @@ RUFF_STDOUT_LIMIT = 8 * 1024 * 1024
 
 ENV_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+MUTANT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+# The mutation stage runs the learner's tests against the reference app: these files are the
+# learner's (tests and pytest configuration), everything else comes from the reference.
+# exercises/curriculum.py is_test_path() must agree (sandbox/tests checks it).
+TEST_CONFIG_FILES = ("pytest.ini", "pyproject.toml", "setup.cfg", "tox.ini")
+TEST_SKIP_DIRS = {"__pycache__", ".git", ".venv", "venv", "node_modules", ".pytest_cache", ".ruff_cache"}
+
+
+def is_test_path(rel: str) -> bool:
+    """Is this project-relative path one of the learner's test files? Any file under a directory
+    named `tests`; test_*.py, *_test.py, tests.py and conftest.py anywhere; and the pytest
+    configuration files at the root."""
+    parts = rel.split("/")
+    name = parts[-1]
+    if len(parts) == 1 and name in TEST_CONFIG_FILES:
+        return True
+    if "tests" in parts[:-1]:
+        return True
+    return name.endswith(".py") and (
+        name.startswith("test_") or name.endswith("_test.py") or name in ("tests.py", "conftest.py")
+    )
 
 
 class InputError(Exception):
@@ -265,12 +291,19 @@ def write_file(root: str, rel: str, content: bytes, mode: int = 0o644) -> None:
         os.close(fd)
 
 
-def load_input(data: bytes, work_dir: str):
+def load_input(data: bytes, work_dir: str, mutation: dict | None = None):
     """Unpack the stream: learner/ into work_dir, hidden/ into memory. Returns
-    (manifest, hidden) where hidden maps relative paths to bytes."""
+    (manifest, hidden) where hidden maps relative paths to bytes. reference/ and mutants/NAME/
+    go into memory too, into `mutation` when given: {"reference": {rel: bytes},
+    "mutants": {name: {rel: bytes}}}."""
     manifest = None
     hidden: dict[str, bytes] = {}
     hidden_total = 0
+    if mutation is None:
+        mutation = {}
+    mutation.setdefault("reference", {})
+    mutation.setdefault("mutants", {})
+    mutation_total = 0
     first = True
     for rel, kind, content in iter_members(data):
         if first:
@@ -283,6 +316,7 @@ def load_input(data: bytes, work_dir: str):
             except (UnicodeDecodeError, ValueError) as err:
                 raise InputError(f"manifest.json is not JSON: {err}") from None
             first = False
+            manifest = validate_manifest(manifest)
             continue
         top, _, sub = rel.partition("/")
         if top == "learner":
@@ -299,13 +333,30 @@ def load_input(data: bytes, work_dir: str):
                 if hidden_total > MAX_HIDDEN_BYTES:
                     raise InputError("hidden files are too large")
                 hidden[sub] = content
+        elif top in ("reference", "mutants"):
+            if kind != "file" or not sub:
+                continue
+            if top == "reference":
+                target = mutation["reference"]
+            else:
+                name, _, sub = sub.partition("/")
+                if name not in manifest["mutants"] or not sub:
+                    raise InputError(f"member {rel!r} is not a file of a mutant named in the manifest")
+                target = mutation["mutants"].setdefault(name, {})
+            mutation_total += len(content)
+            if mutation_total > MAX_MUTATION_BYTES:
+                raise InputError("reference and mutant files are too large")
+            target[sub] = content
         elif rel == "manifest.json":
             raise InputError("duplicate manifest.json")
         else:
-            raise InputError(f"unexpected member {rel!r} (only learner/ and hidden/)")
+            raise InputError(f"unexpected member {rel!r} (only learner/, hidden/, reference/ and mutants/)")
     if manifest is None:
         raise InputError("empty input: no manifest.json")
-    return validate_manifest(manifest), hidden
+    empty = [name for name in manifest["mutants"] if not mutation["mutants"].get(name)]
+    if empty:
+        raise InputError(f"mutant {empty[0]!r} has no files")
+    return manifest, hidden
 
 
 def validate_manifest(m) -> dict:
@@ -339,6 +390,14 @@ def validate_manifest(m) -> dict:
     limit = m.get("output_limit_bytes", DEFAULT_OUTPUT_LIMIT)
     if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
         raise InputError("output_limit_bytes must be a non-negative integer")
+    mutants = m.get("mutants", [])
+    if not isinstance(mutants, list) or len(mutants) > MAX_MUTANTS:
+        raise InputError(f"mutants must be a list of at most {MAX_MUTANTS} names")
+    for name in mutants:
+        if not isinstance(name, str) or not MUTANT_NAME.match(name):
+            raise InputError(f"bad mutant name {name!r}")
+    if len(set(mutants)) != len(mutants):
+        raise InputError("duplicate mutant names")
     env = m.get("env", {})
     if not isinstance(env, dict):
         raise InputError("env must be an object")
@@ -353,6 +412,7 @@ def validate_manifest(m) -> dict:
         "deadline_seconds": min(float(deadline), MAX_DEADLINE),
         "output_limit_bytes": min(limit, MAX_OUTPUT_LIMIT),
         "env": dict(env),
+        "mutants": list(mutants),
     }
 
 
@@ -719,6 +779,7 @@ class Runner:
         }
         self.manifest = None
         self.hidden: dict[str, bytes] = {}
+        self.mutation: dict = {"reference": {}, "mutants": {}}
         self.python = sys.executable
         self.bindir = os.path.dirname(self.python)
 
@@ -759,7 +820,7 @@ class Runner:
         try:
             try:
                 data = read_stream(stdin)
-                self.manifest, self.hidden = load_input(data, self.work)
+                self.manifest, self.hidden = load_input(data, self.work, self.mutation)
                 del data
             except InputError as err:
                 self.results["internal_error"] = f"invalid input: {err}"
@@ -805,13 +866,13 @@ class Runner:
             self.results["stages"].append(entry)
             self.emit({"event": "stage", "stage": name, "state": "finished", "status": entry["status"]})
 
-    def _exec(self, entry, cmd, env, *, separate_stdout_limit=None, current_path=None):
+    def _exec(self, entry, cmd, env, *, separate_stdout_limit=None, current_path=None, cwd=None, timeout=None):
         oom_before = read_oom_kills()
         res = run_process(
             cmd,
-            cwd=self.work,
+            cwd=cwd or self.work,
             env=env,
-            timeout=self.remaining(),
+            timeout=self.remaining() if timeout is None else min(timeout, self.remaining()),
             output_limit=self.manifest["output_limit_bytes"],
             separate_stdout_limit=separate_stdout_limit,
         )
@@ -993,6 +1054,189 @@ class Runner:
 
     def stage_migrations(self, entry):
         self._manage(entry, ["makemigrations", "--check", "--dry-run"])
+
+    # -- mutation testing: the learner's tests against the reference app and its mutants
+
+    def learner_test_files(self) -> dict[str, bytes]:
+        """The learner's test files (is_test_path) from /work, read without following links."""
+        files: dict[str, bytes] = {}
+        total = 0
+        for dirpath, dirnames, filenames in os.walk(self.work):
+            dirnames[:] = sorted(
+                d for d in dirnames if d not in TEST_SKIP_DIRS and not os.path.islink(os.path.join(dirpath, d))
+            )
+            for name in sorted(filenames):
+                path = os.path.join(dirpath, name)
+                rel = os.path.relpath(path, self.work).replace(os.sep, "/")
+                if not is_test_path(rel) or name.endswith((".pyc", ".pyo")):
+                    continue
+                try:
+                    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
+                except OSError:
+                    continue
+                try:
+                    if not stat.S_ISREG(os.fstat(fd).st_mode):
+                        continue
+                    with os.fdopen(fd, "rb", closefd=False) as fh:
+                        content = fh.read(MAX_MEMBER_BYTES + 1)
+                finally:
+                    os.close(fd)
+                if len(content) > MAX_MEMBER_BYTES:
+                    continue
+                total += len(content)
+                if total > MAX_MUTATION_BYTES:
+                    return files
+                files[rel] = content
+        return files
+
+    def _mutation_run(self, tests: dict[str, bytes], overlay: dict[str, bytes], timeout: float) -> dict:
+        """One run of the learner's pytest in a fresh tree: reference app, learner tests, overlay.
+        Every run uses the same path and a fresh HOME, so the tests cannot tell runs apart by
+        where they are."""
+        kill_all_others(self.kill)
+        tree = os.path.join(self.state, "mutation", "tree")
+        home = os.path.join(self.state, "home")
+        for path in (tree, home):
+            if os.path.lexists(path):
+                remove_path(path)
+        tree = ensure_dir(self.state, "mutation/tree")  # replaces a planted link, never follows it
+        os.chmod(ensure_dir(self.state, "home"), 0o700)
+        for files in (self.mutation["reference"], tests, overlay):
+            for rel, content in sorted(files.items()):
+                write_file(tree, rel, content)
+        report, current = self._stage_files("mutation")
+        env = self.base_env()
+        env["PYTHONPATH"] = RUNNER_DIR
+        env["ACADEMY_REPORT_PATH"] = report
+        env["ACADEMY_CURRENT_TEST_PATH"] = current
+        env["ACADEMY_PROJECT_ROOT"] = tree
+        cmd = [self.python, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:faker", "-p", "academy_report", "-q"]
+        scratch = {"status": None, "exit_code": None, "output": "", "output_truncated": False, "current_test": None}
+        res = self._exec(scratch, cmd, env, current_path=current, cwd=tree, timeout=timeout)
+        tests_run, errors, exitstatus = read_report(report)
+        rc = res.returncode
+        if scratch["status"] is None and (exitstatus is None or rc in (2, 3, 4)) and not errors:
+            errors = parse_collection_errors(res.output, tree)
+        status = scratch["status"]
+        if status is None:
+            if errors or exitstatus is None or rc is None or rc < 0 or rc > 5 or rc in (2, 3, 4):
+                status = "error"
+            else:
+                status = "passed" if rc == 0 else "failed"
+        failing = [t["id"] for t in tests_run if t["outcome"] in ("failed", "error")]
+        return {
+            "status": status,
+            "exit_code": scratch["exit_code"],
+            "tests": len(tests_run),
+            "failing_tests": failing,
+            "errors": errors,
+            "output": res.output,
+            "seconds": res.duration_ms / 1000,
+            "timeout": timeout,
+        }
+
+    def stage_mutation(self, entry):
+        names = self.manifest["mutants"]
+        if not names:
+            entry["status"] = "skipped"
+            entry["output"] = "no mutants"
+            return
+        start = time.monotonic()
+        mutants = [{"name": n, "caught": False, "failing_tests": [], "detail": "not run"} for n in names]
+        self.results["mutants"] = mutants
+        reference = {"status": "error", "tests": 0, "failing_tests": [], "detail": ""}
+        self.results["mutation_reference"] = reference
+        lines: list[str] = []
+
+        def finish(status: str, exit_code, detail: str = "", output: str = "") -> None:
+            entry["status"], entry["exit_code"] = status, exit_code
+            entry["duration_ms"] = int(round((time.monotonic() - start) * 1000))
+            if detail:
+                lines.append(detail)
+            text = "\n".join(lines) + ("\n\n" + output if output else "")
+            entry["output"] = cap_text(text, max(1024, self.manifest["output_limit_bytes"]))
+            entry["output_truncated"] = len(text) > len(entry["output"])
+
+        tests = self.learner_test_files()
+        if not any(rel.endswith(".py") for rel in tests):
+            reference.update(status="failed", detail="no test files of yours were found")
+            finish("failed", None, "[runner] no test files found: test_*.py, *_test.py, tests.py or a tests/ directory")
+            return
+        ref = self._mutation_run(tests, {}, self.remaining())
+        reference.update(
+            status=ref["status"], tests=ref["tests"], failing_tests=ref["failing_tests"][:MAX_FAILING_TESTS]
+        )
+        if ref["status"] != "passed":
+            for e in ref["errors"]:
+                e["stage"] = "mutation"
+                self.results["collection_errors"].append(e)
+            failed = f"{len(ref['failing_tests'])} of {ref['tests']} of your tests failed on the reference app"
+            reference["detail"] = {
+                "failed": failed if ref["tests"] else "no tests of yours were collected",
+                "timeout": "your tests did not finish on the reference app",
+                "memory": "your tests hit the memory limit on the reference app",
+            }.get(ref["status"], "your tests could not run on the reference app (an import or collection error?)")
+            for m in mutants:
+                m["detail"] = "not run: your tests must pass on the reference app first"
+            finish(
+                ref["status"], ref["exit_code"], f"[runner] {reference['detail']}: no mutant can count", ref["output"]
+            )
+            return
+        lines.append(f"reference app: {ref['tests']} tests passed in {ref['seconds']:.1f} s")
+        # A hang counts as caught once the tests ran far longer than on the reference.
+        hang_seconds = max(3 * ref["seconds"] + 10, 20.0)
+        cut = False
+        for i, mutant in enumerate(mutants):
+            left = len(mutants) - i + 1  # the mutants left and the final reference run
+            remaining = self.remaining()
+            if remaining <= 0:
+                cut = True
+                mutant["detail"] = "not run: out of time"
+                continue
+            timeout = min(remaining / left, hang_seconds)
+            run = self._mutation_run(tests, self.mutation["mutants"][mutant["name"]], timeout)
+            mutant["failing_tests"] = run["failing_tests"][:MAX_FAILING_TESTS]
+            if run["status"] == "passed":
+                mutant["detail"] = "all your tests passed"
+            elif run["status"] == "failed":
+                mutant["caught"] = True
+                mutant["detail"] = f"{len(run['failing_tests'])} of {run['tests']} tests failed"
+            elif run["status"] == "error":
+                mutant["caught"] = True
+                mutant["detail"] = "your tests could not run (an error at import or collection)"
+            elif run["status"] == "memory":
+                mutant["caught"] = True
+                mutant["detail"] = "your tests hit the memory limit"
+            elif timeout >= hang_seconds:
+                mutant["caught"] = True
+                mutant["detail"] = f"your tests did not finish within {hang_seconds:.0f} s"
+            else:
+                cut = True
+                mutant["detail"] = "not finished: out of time"
+            lines.append(
+                f"mutant {mutant['name']}: {'caught' if mutant['caught'] else 'survived'} ({mutant['detail']})"
+            )
+        # The reference again: tests that pass on the same code only on the first run (files left
+        # behind, order, time) cannot earn anything.
+        if not cut and self.remaining() > 0:
+            again = self._mutation_run(tests, {}, self.remaining())
+            if again["status"] != "passed":
+                reference.update(
+                    status=again["status"],
+                    failing_tests=again["failing_tests"][:MAX_FAILING_TESTS],
+                    detail="your tests failed on the reference app when run again after the mutants "
+                    "(do they depend on files left behind, order or time?)",
+                )
+                finish("failed", again["exit_code"], f"[runner] {reference['detail']}", again["output"])
+                return
+        elif not cut:
+            cut = True
+        if cut:
+            reference["detail"] = "the deadline was reached before every mutant ran"
+            finish("timeout", None, f"[runner] {reference['detail']}")
+            return
+        caught = sum(m["caught"] for m in mutants)
+        finish("passed", 0, f"{caught} of {len(mutants)} mutants caught")
 
 
 def remove_bytecode(root: str) -> None:

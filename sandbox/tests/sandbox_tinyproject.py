@@ -158,6 +158,7 @@ def pack(
     learner: dict[str, bytes],
     hidden: dict[str, bytes] | None = None,
     extra_members: list[tarfile.TarInfo] | None = None,
+    mutation: dict[str, bytes] | None = None,
 ) -> bytes:
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w:gz") as tar:
@@ -173,6 +174,8 @@ def pack(
             add("learner/" + rel, data)
         for rel, data in sorted((hidden or {}).items()):
             add("hidden/" + rel, data)
+        for name, data in sorted((mutation or {}).items()):  # reference/... and mutants/NAME/...
+            add(name, data)
         for info in extra_members or []:
             tar.addfile(info, io.BytesIO(b"x" * info.size) if info.isreg() else None)
     return buf.getvalue()

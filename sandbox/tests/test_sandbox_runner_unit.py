@@ -324,7 +324,7 @@ def run_on_host(tmp_path, data):
         "ACADEMY_KILL_ALL": "0",
     }
     proc = subprocess.run(
-        [sys.executable, "-I", "-B", RUNNER], input=data, capture_output=True, env=env, timeout=120, check=False
+        [sys.executable, "-I", "-B", RUNNER], input=data, capture_output=True, env=env, timeout=300, check=False
     )
     assert proc.returncode == 0, proc.stderr.decode()
     return tiny.parse_events(proc.stdout)
@@ -365,3 +365,163 @@ def test_host_run_invalid_input_still_prints_results(tmp_path):
     _, results = run_on_host(tmp_path, b"garbage")
     assert results["internal_error"].startswith("invalid input:")
     assert results["stages"] == []
+
+
+# -- the mutation stage ----------------------------------------------------------------------
+
+PRICING = """\
+def discount(total, count):
+    \"\"\"10% off from three items on.\"\"\"
+    if count >= 3:
+        return total * 9 // 10
+    return total
+"""
+MUTANTS = {
+    "off-by-one": PRICING.replace("count >= 3", "count > 3"),
+    "no-discount": PRICING.replace("total * 9 // 10", "total"),
+}
+STRONG_TESTS = """\
+from shop.pricing import discount
+
+
+def test_no_discount_below_three():
+    assert discount(100, 2) == 100
+
+
+def test_discount_from_exactly_three():
+    assert discount(100, 3) == 90
+"""
+WEAK_TESTS = """\
+from shop.pricing import discount
+
+
+def test_discount_for_many():
+    assert discount(100, 5) == 90
+"""
+WRONG_TESTS = """\
+from shop.pricing import discount
+
+
+def test_expects_the_wrong_rule():
+    assert discount(100, 3) == 100
+"""
+
+
+def mutation_payload(learner_tests: str | None, mutants=MUTANTS, **manifest_overrides) -> bytes:
+    """The tiny project with shop/pricing.py; the learner's tests are replaced by `learner_tests`."""
+    files = tiny.dedent_all(tiny.FILES)
+    files["shop/pricing.py"] = PRICING.encode()
+    reference = {f"reference/{rel}": data for rel, data in files.items() if not rel.startswith("tests/")}
+    del files["tests/test_books.py"]
+    if learner_tests is not None:
+        files["tests/test_pricing.py"] = learner_tests.encode()
+    overlays = {f"mutants/{name}/shop/pricing.py": code.encode() for name, code in mutants.items()}
+    # The host's pytest starts slowly (plugin discovery in a large venv): leave room for 4 runs.
+    manifest_overrides.setdefault("deadline_seconds", 300)
+    m = tiny.manifest(stages=["mutation"], hidden_ids=[], mutants=sorted(mutants), **manifest_overrides)
+    return tiny.pack(m, files, mutation={**reference, **overlays})
+
+
+def test_is_test_path_matches_the_curriculum_rule():
+    from academy_runner import is_test_path
+
+    from exercises.curriculum import is_test_path as curriculum_rule
+
+    paths = [
+        "pytest.ini", "pyproject.toml", "setup.cfg", "tox.ini", "conftest.py", "shop/conftest.py",
+        "tests/__init__.py", "shop/tests/factories.py", "shop/tests/data/x.json", "shop/tests.py",
+        "shop/test_models.py", "shop/models_test.py", "shop/models.py", "shop/pytest.ini",
+        "shop/testing.py", "manage.py", "tinyshop/settings.py", "tests_hidden/test_x.py", "shop/contest.py",
+    ]  # fmt: skip
+    assert [p for p in paths if is_test_path(p)] == [p for p in paths if curriculum_rule(p)]
+    assert not is_test_path("shop/models.py")
+    assert is_test_path("shop/tests/factories.py")
+
+
+def test_load_input_keeps_reference_and_mutants_in_memory(tmp_path):
+    mutation = {}
+    manifest, _ = load_input(mutation_payload(STRONG_TESTS), str(tmp_path), mutation)
+    assert manifest["mutants"] == ["no-discount", "off-by-one"]
+    assert mutation["reference"]["shop/pricing.py"] == PRICING.encode()
+    assert "tests/test_books.py" not in mutation["reference"]
+    assert mutation["mutants"]["off-by-one"] == {"shop/pricing.py": MUTANTS["off-by-one"].encode()}
+    assert not (tmp_path / "mutants").exists()
+    assert not (tmp_path / "reference").exists()
+
+
+def test_load_input_refuses_unlisted_mutants_and_bad_names(tmp_path):
+    m = tiny.manifest(stages=["mutation"], mutants=["listed"])
+    data = tiny.pack(m, {}, mutation={"mutants/other/shop/pricing.py": b"x", "mutants/listed/a.py": b"y"})
+    with pytest.raises(InputError, match="not a file of a mutant named in the manifest"):
+        load_input(data, str(tmp_path))
+    data = tiny.pack(tiny.manifest(stages=["mutation"], mutants=["../x"]), {})
+    with pytest.raises(InputError, match="bad mutant name"):
+        load_input(data, str(tmp_path / "b"))
+    data = tiny.pack(tiny.manifest(stages=["mutation"], mutants=["empty"]), {})
+    with pytest.raises(InputError, match="has no files"):
+        load_input(data, str(tmp_path / "c"))
+
+
+def test_host_run_mutation_stage_strong_and_weak_suites(tmp_path):
+    (tmp_path / "strong").mkdir()
+    _, strong = run_on_host(tmp_path / "strong", mutation_payload(STRONG_TESTS))
+    (stage,) = strong["stages"]
+    assert (stage["name"], stage["status"], stage["exit_code"]) == ("mutation", "passed", 0), stage["output"]
+    assert strong["mutation_reference"]["status"] == "passed"
+    assert strong["mutation_reference"]["tests"] == 2
+    by_name = {m["name"]: m for m in strong["mutants"]}
+    assert by_name["off-by-one"]["caught"] is True
+    assert by_name["off-by-one"]["failing_tests"] == ["tests/test_pricing.py::test_discount_from_exactly_three"]
+    assert by_name["no-discount"]["caught"] is True
+    assert "2 of 2 mutants caught" in stage["output"]
+    assert strong["tests"] == []  # mutant runs do not add to the learner's test list
+
+    (tmp_path / "weak").mkdir()
+    _, weak = run_on_host(tmp_path / "weak", mutation_payload(WEAK_TESTS))
+    by_name = {m["name"]: m for m in weak["mutants"]}
+    assert weak["stages"][0]["status"] == "passed"
+    assert (by_name["off-by-one"]["caught"], by_name["off-by-one"]["failing_tests"]) == (False, [])
+    assert by_name["off-by-one"]["detail"] == "all your tests passed"
+    assert by_name["no-discount"]["caught"] is True
+
+
+def test_host_run_mutation_stage_needs_tests_that_pass_on_the_reference(tmp_path):
+    _, results = run_on_host(tmp_path, mutation_payload(WRONG_TESTS))
+    (stage,) = results["stages"]
+    assert stage["status"] == "failed"
+    assert "no mutant can count" in stage["output"]
+    assert results["mutation_reference"]["status"] == "failed"
+    assert results["mutation_reference"]["failing_tests"] == ["tests/test_pricing.py::test_expects_the_wrong_rule"]
+    assert [m["caught"] for m in results["mutants"]] == [False, False]
+
+
+def test_host_run_mutation_stage_without_learner_tests(tmp_path):
+    _, results = run_on_host(tmp_path, mutation_payload(None))
+    assert results["stages"][0]["status"] == "failed"
+    assert results["mutation_reference"]["detail"] == "no tests of yours were collected"
+
+
+def test_host_run_tests_that_only_pass_once_earn_nothing(tmp_path):
+    # A suite that fails whenever a marker from an earlier run exists "catches" every mutant;
+    # the final reference run exposes it.
+    sneaky = STRONG_TESTS + textwrap.dedent(
+        """\
+
+
+        def test_first_run_only(tmp_path_factory):
+            import os
+            marker = "/tmp/academy-sneaky-marker-" + str(os.getuid())
+            seen = os.path.exists(marker)
+            open(marker, "w").close()
+            assert not seen
+        """
+    )
+    marker = f"/tmp/academy-sneaky-marker-{os.getuid()}"  # noqa: S108 - the marker the test above writes
+    try:
+        _, results = run_on_host(tmp_path, mutation_payload(sneaky))
+    finally:
+        if os.path.exists(marker):
+            os.unlink(marker)
+    assert results["stages"][0]["status"] == "failed"
+    assert results["mutation_reference"]["status"] == "failed"
+    assert "run again after the mutants" in results["mutation_reference"]["detail"]

@@ -50,6 +50,10 @@ def test_exercise_verifies_itself_through_the_grader(celery_worker, learner, roo
     assert graded["starter"].score <= exercise.max_score * 0.3
     anchors = {check["anchor"] for check in solution.results["checks"] if check["stage"] == "hidden_tests"}
     assert anchors <= {t["anchor"] for t in exercise.hidden_tests}
+    # Mutation exercises: the reference suite catches every mutant (checks keyed mutant:NAME).
+    mutants = sorted(p.name for p in (root / "mutants").iterdir() if p.is_dir()) if (root / "mutants").is_dir() else []
+    caught = {c["key"]: c["passed"] for c in solution.results["checks"] if c["stage"] == "mutation"}
+    assert caught == {f"mutant:{name}": True for name in mutants}, solution.results.get("mutants")
 
     for mistake in mistakes:
         spec = tomllib.loads((mistake / "mistake.toml").read_text())
@@ -57,6 +61,7 @@ def test_exercise_verifies_itself_through_the_grader(celery_worker, learner, roo
         checks = {c["key"]: c for c in result.results["checks"]}
         assert result.score < exercise.max_score, mistake.name
         for check_id in spec["must_fail"]:
+            assert check_id in checks, f"{mistake.name}: {check_id} is not a check id (hidden node id or mutant:NAME)"
             assert checks[check_id]["passed"] is False, f"{mistake.name}: {check_id} should fail"
             assert checks[check_id]["anchor"], f"{mistake.name}: {check_id} links to the lesson"
     assert grading_containers() == []

@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("catalog/", include("catalog.urls")),
+    path("orders/", include("orders.urls")),
+]

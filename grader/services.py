@@ -4,6 +4,7 @@ import datetime
 import io
 import json
 import logging
+import secrets
 import tarfile
 from collections.abc import Callable
 
@@ -15,7 +16,7 @@ from exercises.archive import archive_read
 from exercises.curriculum import is_test_path, mutants_read, tree_files, tree_hash
 from exercises.models import Exercise, Submission
 from exercises.services import exercise_dir
-from grader import scoring
+from grader import mssql, scoring
 from grader.sandbox import DockerSandbox, SandboxLimits, SandboxUnavailable
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ def _tar_add(archive: tarfile.TarFile, name: str, data: bytes, mode: int = 0o644
     archive.addfile(info, io.BytesIO(data))
 
 
-def payload_build(*, submission: Submission) -> bytes:
+def payload_build(*, submission: Submission, env: dict[str, str] | None = None) -> bytes:
     """The gzipped tar stream the runner reads on stdin: manifest, learner files, hidden tests;
     with a mutation stage also the solution's app files (reference/) and the mutants' overlays."""
     exercise = submission.exercise
@@ -60,7 +61,9 @@ def payload_build(*, submission: Submission) -> bytes:
         "hidden_ids": [test["id"] for test in exercise.hidden_tests],
         "deadline_seconds": max(1, exercise.wall_seconds - RUNNER_RESERVE_SECONDS),
         "output_limit_bytes": exercise.output_kb * 1024,
-        "env": {"DATABASE_ENGINE": "sqlite"},
+        # The exercise's settings read their database from these: SQLite unless this run has
+        # its own SQL Server database and login (grader.mssql).
+        "env": env or {"DATABASE_ENGINE": "sqlite"},
     }
     mutants = [m.name for m in mutants_read(root)] if exercise.rubric.get("mutation") else []
     if mutants:
@@ -114,19 +117,29 @@ def grade_run(*, submission: Submission, on_event: Callable[[dict], None]) -> sc
     Used for first grades and for instructors' regrades. Raises SandboxUnavailable.
     """
     exercise = submission.exercise
-    payload = payload_build(submission=submission)
-    run = sandbox().run(
-        payload=payload,
-        limits=SandboxLimits(
-            wall_seconds=exercise.wall_seconds,
-            memory_mb=exercise.memory_mb,
-            pids=exercise.pids,
-            cpus=float(exercise.cpus),
-            output_bytes=PROTOCOL_OUTPUT_BYTES,
-        ),
-        labels={"academy.submission": str(submission.pk)},
-        on_event=on_event,
+    limits = SandboxLimits(
+        wall_seconds=exercise.wall_seconds,
+        memory_mb=exercise.memory_mb,
+        pids=exercise.pids,
+        cpus=float(exercise.cpus),
+        output_bytes=PROTOCOL_OUTPUT_BYTES,
     )
+    labels = {"academy.submission": str(submission.pk)}
+    box = sandbox()
+    config = mssql.config_from_settings()
+    if not config.enabled:
+        run = box.run(payload=payload_build(submission=submission), limits=limits, labels=labels, on_event=on_event)
+    else:
+        # Each run gets its own database, login and internal network, all removed afterwards.
+        run_id = f"{submission.pk}_{secrets.token_hex(4)}"
+        try:
+            with mssql.mssql_run_database(run_id, config=config) as database, box.mssql_network(
+                run_id, mssql_container=config.container
+            ) as network:
+                payload = payload_build(submission=submission, env=mssql.exercise_env(database))
+                run = box.run(payload=payload, limits=limits, labels=labels, on_event=on_event, network=network)
+        except mssql.MssqlGradingError as exc:
+            raise SandboxUnavailable(str(exc)) from None
     spec = scoring.ExerciseSpec(
         lesson_slug=exercise.lesson.slug,
         max_score=exercise.max_score,

@@ -1,5 +1,6 @@
 """The grading service with the sandbox swapped at its one seam (grader.services.sandbox)."""
 
+import contextlib
 import datetime
 import io
 import json
@@ -11,7 +12,7 @@ from django.utils import timezone
 from exercises.models import Submission
 from exercises.tests.archives import make_zip, tree_members
 from exercises.tests.factories import SubmissionFactory
-from grader import services, tasks
+from grader import mssql, services, tasks
 from grader.sandbox import SandboxRun, SandboxUnavailable
 from tests.probe import PROBE_EXERCISE
 
@@ -290,3 +291,71 @@ def test_sweep_finds_stuck_queued_and_running_submissions(probe_exercise, settin
         exercise=probe_exercise, status="running", started_at=now - datetime.timedelta(seconds=30 + 121)
     )
     assert sorted(services.submissions_stuck(now=now)) == sorted([old_queued.pk, running_stuck.pk])
+
+
+class FakeMssqlSandbox(FakeSandbox):
+    """The Docker seam, also answering for the run's internal network."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.networks = []
+
+    @contextlib.contextmanager
+    def mssql_network(self, run_id, *, mssql_container):
+        self.networks.append(("created", run_id, mssql_container))
+        try:
+            yield f"academy-run-{run_id}"
+        finally:
+            self.networks.append(("removed", run_id, mssql_container))
+
+    def run(self, *, network=None, **kwargs):
+        self.calls_network = network
+        return super().run(**kwargs)
+
+
+@pytest.fixture
+def sql_server(settings, monkeypatch):
+    """Grading against SQL Server with the admin connection swapped for a recorder."""
+    settings.GRADER_MSSQL_HOST = "mssql"
+    settings.GRADER_MSSQL_ADMIN_USER = "sa"
+    settings.GRADER_MSSQL_ADMIN_PASSWORD = "Admin-Pass-123"
+    executed = []
+
+    @contextlib.contextmanager
+    def recorder(config):
+        yield executed.append
+
+    monkeypatch.setattr(mssql, "admin_executor", recorder)
+    return executed
+
+
+def test_sql_server_run_gets_its_own_database_login_and_network(submission, monkeypatch, sql_server):
+    sandbox = FakeMssqlSandbox(results=passing_results(submission.exercise))
+    monkeypatch.setattr(services, "sandbox", lambda: sandbox)
+    services.submission_grade(submission_id=submission.pk)
+
+    with tarfile.open(fileobj=io.BytesIO(sandbox.calls[0]["payload"]), mode="r:gz") as archive:
+        manifest = json.load(archive.extractfile("manifest.json"))
+    env = manifest["env"]
+    run_id = sandbox.networks[0][1]
+    assert run_id.startswith(f"{submission.pk}_")
+    assert (env["DATABASE_ENGINE"], env["DATABASE_HOST"], env["DATABASE_PORT"]) == ("mssql", "mssql", "1433")
+    assert env["DATABASE_NAME"] == env["DATABASE_USER"] == f"academy_run_{run_id}".lower()
+    assert "Admin-Pass-123" not in json.dumps(manifest)  # only this run's own login reaches the sandbox
+    assert sandbox.calls_network == f"academy-run-{run_id}"
+    assert sandbox.networks == [("created", run_id, "mssql"), ("removed", run_id, "mssql")]
+    creates = [sql for sql in sql_server if "CREATE" in sql]
+    drops = [sql for sql in sql_server if "DROP" in sql]
+    assert creates
+    assert drops
+    assert sql_server.index(creates[0]) < sql_server.index(drops[0])
+    assert Submission.objects.get(pk=submission.pk).verdict == "passed"
+
+
+def test_sql_server_database_is_dropped_even_when_the_run_fails(submission, monkeypatch, sql_server):
+    sandbox = FakeMssqlSandbox(error=SandboxUnavailable("the Docker daemon is not reachable"))
+    monkeypatch.setattr(services, "sandbox", lambda: sandbox)
+    with pytest.raises(SandboxUnavailable):
+        services.submission_grade(submission_id=submission.pk)
+    assert any("DROP LOGIN" in sql for sql in sql_server)
+    assert sandbox.networks[-1][0] == "removed"

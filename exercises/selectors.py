@@ -25,6 +25,12 @@ class ExercisePage:
     def attempts(self) -> int:
         return sum(s.counts_as_attempt for s in self.submissions)
 
+    @property
+    def attempts_left(self) -> int | None:
+        """None when the exercise has no attempt limit."""
+        limit = self.exercise.max_attempts
+        return None if limit is None else max(0, limit - self.attempts)
+
 
 def exercise_page(*, slug: str, user: User) -> ExercisePage:
     """A published exercise with the user's own submissions, newest first. Raises DoesNotExist."""

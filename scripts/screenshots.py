@@ -81,7 +81,7 @@ def main() -> None:
             page = browser.new_page(viewport={"width": 1280, "height": 860})
             login(page, base, "learner", "learn-django-2026")
             page.screenshot(path=OUT / "home.png")
-            page.goto(f"{base}/lessons/orm-performance/#worked-example")
+            page.goto(f"{base}/lessons/orm-performance/#quiz-author-loop")
             page.screenshot(path=OUT / "lesson.png")
             page.goto(f"{base}/submissions/{submission_id}/")
             page.screenshot(path=OUT / "feedback.png", full_page=False)

@@ -210,3 +210,19 @@ def test_a_broker_outage_keeps_the_submission_queued_for_the_sweep(learner, prob
                                        upload=upload(make_zip({"manage.py": ""})))
     assert Submission.objects.get().status == "queued"
     assert f"could not enqueue submission {submission.pk}" in caplog.text
+
+
+def test_exercise_page_shows_the_policy(learner_client, learner, probe_exercise):
+    import datetime
+
+    probe_exercise.due_at = datetime.datetime(2026, 12, 31, 23, 59, tzinfo=datetime.UTC)
+    probe_exercise.late_penalty_percent = 20
+    probe_exercise.max_attempts = 3
+    probe_exercise.cooldown_seconds = 60
+    probe_exercise.reveal_hidden = "after_due"
+    probe_exercise.save()
+    SubmissionFactory(user=learner, exercise=probe_exercise, number=1)
+    html = learner_client.get(reverse("exercises:detail", args=["probe"])).content.decode()
+    assert "Due 31 Dec 2026 23:59 UTC; late submissions lose 20% of their score" in html
+    assert "2 of 3 attempts left; wait 60 s between submissions." in html
+    assert "Hidden tests' messages: shown after the due date." in html

@@ -6,7 +6,7 @@
 # rebuilt while they are unchanged. FORCE=1 rebuilds anyway.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-image=${IMAGE:-academy-grader:latest}
+image=${GRADER_IMAGE:-academy-grader:latest}
 default_base=academy-base:bookworm
 base=${BASE_IMAGE:-$default_base}
 wheelhouse=$here/.wheelhouse

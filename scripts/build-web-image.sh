@@ -7,7 +7,7 @@
 # that the host's pip downloads into var/wheelhouse-web (containers cannot reach registries).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-image=${IMAGE:-academy-web:latest}
+image=${WEB_IMAGE:-academy-web:latest}
 default_base=academy-base:bookworm
 base=${BASE_IMAGE:-$default_base}
 wheelhouse=$root/var/wheelhouse-web

@@ -144,14 +144,17 @@ def cmd_exercises(args) -> int:
     if args.json:
         emit_json({"exercises": rows})
         return OK
-    table = [("SLUG", "TITLE", "BEST", "ATTEMPTS", "STATUS")]
+    table = [("SLUG", "TITLE", "BEST", "ATTEMPTS", "DUE", "STATUS")]
     for row in rows:
         attempts = str(row["attempts_used"])
         if row["max_attempts"] is not None:
             attempts += f"/{row['max_attempts']}"
-        table.append((row["slug"], row["title"], score_text(row["best_score"], row["max_score"]), attempts,
+        due = row["due_at"][:16].replace("T", " ") if row.get("due_at") else "-"
+        if row.get("due_at") and row.get("late_penalty_percent"):
+            due += f" (late -{row['late_penalty_percent']}%)"
+        table.append((row["slug"], row["title"], score_text(row["best_score"], row["max_score"]), attempts, due,
                       row["status"].replace("_", " ")))  # fmt: skip
-    widths = [max(len(r[i]) for r in table) for i in range(5)]
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
     for row in table:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
     return OK

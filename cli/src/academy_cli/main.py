@@ -518,3 +518,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         eprint("academy: interrupted")
         return USAGE
+    except BrokenPipeError:
+        # `academy exercises | head`: the reader left; stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return OK

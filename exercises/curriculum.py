@@ -11,7 +11,9 @@ from pathlib import Path
 
 from course.curriculum import LESSON_DIR, CurriculumError, require, toml_load
 
-STAGES = ("learner_tests", "hidden_tests", "lint", "django_check", "migrations", "mutation")
+STAGES = ("learner_tests", "hidden_tests", "lint", "django_check", "migrations", "mssql_lint", "mutation")
+# Stages that appear in a rubric only when the exercise asks for them.
+OPTIONAL_STAGES = ("mssql_lint", "mutation")
 LIMITS = {  # name: (kind, minimum, maximum)
     "wall_seconds": (int, 5, 900),
     "memory_mb": (int, 128, 8192),
@@ -103,7 +105,10 @@ def _rubric(path: Path, data: dict, max_score: int) -> dict:
         raise CurriculumError(path, f"rubric.{unknown[0]} is not a stage (stages: {', '.join(STAGES)})")
     if "mutation" in table:
         raise CurriculumError(path, "rubric.mutation: give the mutation points as [mutation] points = N")
-    rubric = {stage: table.get(stage, 0) for stage in STAGES if stage != "mutation"}
+    rubric = {stage: table.get(stage, 0) for stage in STAGES if stage not in OPTIONAL_STAGES}
+    if "mssql_lint" in table:
+        # SQL Server readiness (offline T-SQL hazards): only exercises that list it run it.
+        rubric["mssql_lint"] = table["mssql_lint"]
     mutation = data.get("mutation")
     if mutation is not None:
         # Only exercises with a [mutation] table have the stage in their rubric.

@@ -1,7 +1,8 @@
 """What a submission page shows, built from the stored results.
 
 Learners see every check with its points, hint and lesson link, the messages of their own
-failing tests, lint findings at file:line and limit details. Hidden tests show only their
+failing tests, lint findings at file:line, SQL Server readiness findings with their lesson
+links and limit details. Hidden tests show only their
 title and hint: their messages can quote the hidden code, so only instructors see them.
 """
 
@@ -17,8 +18,16 @@ STAGE_NAMES = {
     "lint": "Lint",
     "django_check": "Django check",
     "migrations": "Migrations",
+    "mssql_lint": "SQL Server readiness",
+    "mutation": "Mutation testing",
 }
 LINT_LESSON = ("idiomatic-django", "summary")
+MSSQL_LESSON = ("models-integrity", "sql-server-pitfalls")
+MSSQL_SEVERITY_LABELS = {
+    "error": "error",
+    "warning": "warning",
+    "unverifiable": "unverifiable (not checked: needs a live SQL Server)",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,6 +52,9 @@ class Feedback:
     limit: dict | None
     stages: list[dict]
     truncated: dict
+    # SQL Server readiness findings, each with its lesson link (empty unless the stage ran).
+    mssql: list[dict] = dataclasses.field(default_factory=list)
+    mssql_url: str = ""
 
 
 def lesson_url(slug: str, anchor: str) -> str:
@@ -85,4 +97,13 @@ def feedback_for(*, submission: Submission, show_hidden_details: bool) -> Feedba
         limit=results.get("limit"),
         stages=stages,
         truncated=results.get("truncated", {}),
+        mssql=[
+            {
+                **finding,
+                "severity_label": MSSQL_SEVERITY_LABELS.get(finding["severity"], finding["severity"]),
+                "lesson_url": lesson_url(finding["lesson"], finding["anchor"]),
+            }
+            for finding in results.get("mssql", [])
+        ],
+        mssql_url=lesson_url(*MSSQL_LESSON),
     )

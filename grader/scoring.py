@@ -6,6 +6,7 @@ failed, and a stage that claims success with a non-zero exit code has not succee
 """
 
 import dataclasses
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from exercises.models import Submission
@@ -17,12 +18,20 @@ MAX_TESTS = 500
 MAX_LINT = 200
 MAX_MUTANTS = 50
 MAX_FAILING_TESTS = 20
+MAX_MSSQL = 100
+MSSQL_SEVERITIES = ("error", "warning", "unverifiable")
+# mssql_lint: each error-severity finding costs this share of the stage's points (two errors
+# leave nothing); warnings and unverifiable operations are shown but cost nothing.
+MSSQL_ERROR_SHARE = 0.5
+MSSQL_LESSON = ("models-integrity", "sql-server-pitfalls")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 STAGE_TITLES = {
     "learner_tests": "Your own tests pass",
     "hidden_tests": "Hidden tests",
     "lint": "Lint (ruff, the course configuration)",
     "django_check": "python manage.py check",
     "migrations": "Migrations match the models (makemigrations --check)",
+    "mssql_lint": "SQL Server readiness (T-SQL rendered offline)",
     "mutation": "Your tests catch bugs (mutation testing)",
 }
 # Where the course teaches what each non-test stage checks: (lesson slug, heading anchor).
@@ -31,6 +40,7 @@ STAGE_LESSONS = {
     "lint": ("idiomatic-django", "summary"),
     "django_check": ("project-structure", "summary"),
     "migrations": ("models-integrity", "summary"),
+    "mssql_lint": MSSQL_LESSON,
 }
 STAGE_STATUSES = {"passed", "failed", "error", "timeout", "memory", "skipped"}
 OUTCOMES = {"passed", "failed", "error", "skipped"}
@@ -150,7 +160,8 @@ def clean_results(raw: dict) -> dict:
     else:
         reference = None
     truncated = raw.get("truncated") if isinstance(raw.get("truncated"), dict) else {}
-    return {
+    mssql = _mssql_findings(raw.get("mssql"))
+    cleaned = {
         "stages": stages,
         "tests": tests,
         "lint": lint,
@@ -160,7 +171,38 @@ def clean_results(raw: dict) -> dict:
         "internal_error": _cap(raw.get("internal_error"), 8192) or None,
         "mutants": mutants,
         "mutation_reference": reference,
+        "mssql": mssql,
     }  # fmt: skip
+    if "mssql" in raw:
+        cleaned["truncated"]["mssql"] = bool(truncated.get("mssql")) or (
+            isinstance(raw["mssql"], list) and len(raw["mssql"]) > MAX_MSSQL
+        )
+    return cleaned
+
+
+def _mssql_findings(value) -> list[dict]:
+    """SQL Server readiness findings: an unknown severity counts as an error, and a lesson link
+    that is not a plain slug and anchor points at the SQL Server pitfalls section instead."""
+    findings = []
+    for finding in value[:MAX_MSSQL] if isinstance(value, list) else []:
+        if not isinstance(finding, dict):
+            continue
+        lesson, anchor = finding.get("lesson"), finding.get("anchor")
+        if not (isinstance(lesson, str) and SLUG.match(lesson) and isinstance(anchor, str) and SLUG.match(anchor)):
+            lesson, anchor = MSSQL_LESSON
+        line = _int(finding.get("line"))
+        findings.append(
+            {
+                "rule": _cap(finding.get("rule"), 32),
+                "severity": finding.get("severity") if finding.get("severity") in MSSQL_SEVERITIES else "error",
+                "path": _cap(finding.get("path"), 300),
+                "line": line if line and line > 0 else None,
+                "message": _cap(finding.get("message"), 1500),
+                "lesson": lesson,
+                "anchor": anchor,
+            }
+        )
+    return findings
 
 
 def _test_ids(value) -> list[str]:
@@ -284,6 +326,7 @@ def grade(
             detail = "" if ratio else _cap(stage["output"][-1500:] if stage else "This stage did not run.", 1500)
         checks.append(_stage_check(name, spec, ratio, detail))
 
+    checks.extend(_mssql_checks(spec, results, stages.get("mssql_lint")))
     checks.extend(_mutation_checks(spec, results, stages.get("mutation")))
 
     score = min(_points(sum(c["points"] for c in checks)), Decimal(spec.max_score))
@@ -372,6 +415,39 @@ def _mutation_checks(spec: ExerciseSpec, results: dict, stage: dict | None) -> l
             }
         )
     return checks
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 or word == 'unverifiable' else 's'}"
+
+
+def _mssql_checks(spec: ExerciseSpec, results: dict, stage: dict | None) -> list[dict]:
+    """SQL Server readiness: full points without error findings, minus MSSQL_ERROR_SHARE of
+    them per error (floor 0); nothing when the stage could not render the project."""
+    points = spec.rubric.get("mssql_lint", 0)
+    if not points:
+        return []
+    ran = stage is not None and stage["status"] in {"passed", "failed"} and stage["exit_code"] == 0
+    if not ran:
+        output = stage["output"][-1500:] if stage and stage["output"] else "This stage did not run."
+        detail = _cap(f"The project's migrations could not be rendered for SQL Server.\n{output}", 1500)
+        return [_stage_check("mssql_lint", spec, 0, detail)]
+    counts = dict.fromkeys(MSSQL_SEVERITIES, 0)
+    for finding in results["mssql"]:
+        counts[finding["severity"]] += 1
+    ratio = max(0.0, 1 - MSSQL_ERROR_SHARE * counts["error"])
+    if not results["mssql"]:
+        detail = "No SQL Server hazards found."
+    else:
+        detail = (
+            f"{_plural(counts['error'], 'error')}, {_plural(counts['warning'], 'warning')}, "
+            f"{_plural(counts['unverifiable'], 'unverifiable')} (see SQL Server readiness below)."
+        )
+        if counts["error"]:
+            detail += " Each error costs half of these points; warnings cost nothing."
+        if counts["unverifiable"]:
+            detail += " Unverifiable operations were not checked: they need a live SQL Server."
+    return [_stage_check("mssql_lint", spec, ratio, detail)]
 
 
 def _stage_check(name: str, spec: ExerciseSpec, ratio: float, detail: str) -> dict:

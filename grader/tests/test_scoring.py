@@ -431,3 +431,133 @@ def test_clean_results_caps_mutation_fields():
     assert cleaned["mutation_reference"] == {"status": "error", "tests": 0, "failing_tests": [], "detail": ""}
     assert clean_results({})["mutants"] == []
     assert clean_results({})["mutation_reference"] is None
+
+
+# -- SQL Server readiness (mssql_lint) ---------------------------------------------------------
+
+MSSQL_SPEC = ExerciseSpec(
+    lesson_slug="models-integrity",
+    max_score=100,
+    hidden_tests=HIDDEN,
+    rubric={
+        "learner_tests": 10,
+        "hidden_tests": 60,
+        "lint": 5,
+        "django_check": 10,
+        "migrations": 10,
+        "mssql_lint": 5,
+    },  # fmt: skip
+)
+
+
+def mssql_finding(severity, rule="max-key", path="shop/migrations/0002_x.py", line=None, **extra):
+    return {
+        "rule": rule, "severity": severity, "path": path, "line": line, "message": f"{rule} says so",
+        "lesson": "models-integrity", "anchor": "nvarchar-max", **extra,
+    }  # fmt: skip
+
+
+def mssql_results(findings, **stage_extra):
+    base = results()
+    base["stages"].append(stage("mssql_lint", **stage_extra))
+    base["mssql"] = findings
+    base["truncated"]["mssql"] = False
+    return base
+
+
+def mssql_check(raw):
+    result = grade(
+        spec=MSSQL_SPEC, raw_results=raw, timed_out=False, oom_killed=False, output_exceeded=False, stages_started=[]
+    )
+    (check,) = [c for c in result.results["checks"] if c["key"] == "mssql_lint"]
+    return result, check
+
+
+def test_mssql_lint_full_points_with_warnings_and_unverifiable_shown():
+    findings = [mssql_finding("warning", "datetimeoffset"), mssql_finding("unverifiable", "unverifiable")]
+    result, check = mssql_check(mssql_results(findings))
+    assert (result.score, result.verdict) == (Decimal("100.00"), "passed")
+    assert (check["points"], check["max_points"], check["passed"]) == (5.0, 5.0, True)
+    assert check["title"] == "SQL Server readiness (T-SQL rendered offline)"
+    assert (check["lesson"], check["anchor"]) == ("models-integrity", "sql-server-pitfalls")
+    assert check["message"] == (
+        "0 errors, 1 warning, 1 unverifiable (see SQL Server readiness below). "
+        "Unverifiable operations were not checked: they need a live SQL Server."
+    )
+    assert [f["severity"] for f in result.results["mssql"]] == ["warning", "unverifiable"]
+
+
+def test_mssql_lint_without_findings():
+    result, check = mssql_check(mssql_results([]))
+    assert (check["points"], check["message"]) == (5.0, "No SQL Server hazards found.")
+    assert result.score == Decimal("100.00")
+
+
+@pytest.mark.parametrize(("errors", "earned", "score"), [(1, 2.5, "97.50"), (2, 0.0, "95.00"), (3, 0.0, "95.00")])
+def test_mssql_lint_each_error_costs_half_the_points(errors, earned, score):
+    findings = [mssql_finding("error") for _ in range(errors)] + [mssql_finding("warning", "param-limit")]
+    result, check = mssql_check(mssql_results(findings, status="failed"))
+    assert (check["points"], check["passed"]) == (earned, False)
+    assert (result.score, result.verdict) == (Decimal(score), "failed")
+    assert check["message"] == (
+        f"{errors} error{'s' if errors > 1 else ''}, 1 warning, 0 unverifiable (see SQL Server readiness below). "
+        "Each error costs half of these points; warnings cost nothing."
+    )
+
+
+@pytest.mark.parametrize(
+    "stage_extra",
+    [
+        {"status": "error", "exit_code": 1, "output": "ImproperlyConfigured: no mssql"},
+        {"status": "passed", "exit_code": 1},
+        {"status": "timeout", "exit_code": None},
+    ],
+)
+def test_mssql_lint_earns_nothing_when_it_could_not_render(stage_extra):
+    result, check = mssql_check(mssql_results([], **stage_extra))
+    assert (check["points"], check["passed"]) == (0.0, False)
+    assert check["message"].startswith("The project's migrations could not be rendered for SQL Server.")
+    if stage_extra["status"] == "error":
+        assert check["message"].endswith("ImproperlyConfigured: no mssql")
+
+
+def test_mssql_lint_missing_stage_earns_nothing_and_other_exercises_ignore_it():
+    raw = results(mssql=[mssql_finding("error")])
+    _, check = mssql_check(raw)
+    assert check["points"] == 0.0
+    assert check["message"] == "The project's migrations could not be rendered for SQL Server.\nThis stage did not run."
+    # An exercise without mssql_lint in its rubric has no such check, whatever the results say.
+    assert "mssql_lint" not in points(run(mssql_results([mssql_finding("error")])))
+
+
+def test_clean_results_caps_mssql_findings():
+    hostile = [
+        mssql_finding("fatal", rule="x" * 100, path="p" * 400, line=True, message="m" * 5000),
+        mssql_finding("warning", lesson="../../admin", anchor="a b"),
+        "not a finding",
+    ] + [mssql_finding("warning", line=3)] * 150
+    cleaned = clean_results({"mssql": hostile, "truncated": {}})
+    first, second = cleaned["mssql"][:2]
+    assert (first["severity"], len(first["rule"]), len(first["path"]), first["line"], len(first["message"])) == (
+        "error", 32, 300, None, 1500,
+    )  # fmt: skip
+    assert (second["lesson"], second["anchor"]) == ("models-integrity", "sql-server-pitfalls")
+    assert len(cleaned["mssql"]) == 99  # 100 kept, one of them not a dict
+    assert cleaned["mssql"][2]["line"] == 3
+    assert cleaned["truncated"] == {"tests": False, "lint": False, "mssql": True}
+    assert clean_results({})["mssql"] == []
+    assert "mssql" not in clean_results({})["truncated"]
+
+
+def test_curriculum_rubric_takes_mssql_lint_only_when_listed(tmp_path):
+    from course.curriculum import CurriculumError
+    from exercises.curriculum import _rubric
+
+    path = tmp_path / "exercise.toml"
+    base = {"learner_tests": 10, "hidden_tests": 70, "lint": 5, "django_check": 5, "migrations": 5}
+    assert list(_rubric(path, {"rubric": {**base, "mssql_lint": 5}}, 100)) == [*base, "mssql_lint"]
+    assert "mssql_lint" not in _rubric(path, {"rubric": {**base, "lint": 10}}, 100)
+    with pytest.raises(CurriculumError, match="the rubric adds up to 105"):
+        _rubric(path, {"rubric": {**base, "mssql_lint": 10}}, 100)
+    with pytest.raises(CurriculumError, match="rubric.mssql_lint must be a whole number"):
+        _rubric(path, {"rubric": {**base, "lint": 10, "mssql_lint": -1}}, 99)

@@ -32,7 +32,7 @@ import zlib
 
 SCHEMA = 1
 RUNNER_DIR = os.path.dirname(os.path.abspath(__file__))
-KNOWN_STAGES = ("learner_tests", "hidden_tests", "lint", "django_check", "migrations", "mutation")
+KNOWN_STAGES = ("learner_tests", "hidden_tests", "lint", "django_check", "migrations", "mssql_lint", "mutation")
 
 MAX_INPUT_BYTES = 64 * 1024 * 1024  # the gzipped stream
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024  # the sum of all members
@@ -47,6 +47,19 @@ MAX_FAILING_TESTS = 20  # failing test ids kept per mutant
 
 MAX_TESTS = 500
 MAX_LINT = 200
+MAX_MSSQL = 100  # SQL Server readiness findings kept
+MSSQL_STDOUT_LIMIT = 4 * 1024 * 1024
+MSSQL_SEVERITIES = ("error", "warning", "unverifiable")
+# The mssql_lint stage renders DDL for SQL Server without a server: these dummy settings never
+# reach one (TEST-NET-1, RFC 5737, is never routed; the container has no network either).
+MSSQL_DUMMY_ENV = {
+    "DATABASE_ENGINE": "mssql",
+    "DATABASE_NAME": "offline_ddl",
+    "DATABASE_HOST": "192.0.2.1",
+    "DATABASE_PORT": "1433",
+    "DATABASE_USER": "offline",
+    "DATABASE_PASSWORD": "offline-not-a-secret",
+}
 MESSAGE_LIMIT = 4096
 DEFAULT_OUTPUT_LIMIT = 256 * 1024
 MAX_OUTPUT_LIMIT = 4 * 1024 * 1024
@@ -661,6 +674,35 @@ def parse_ruff_output(text: str, root: str, limit: int = MAX_LINT):
     return findings[:limit], truncated
 
 
+def parse_mssql_output(text: str, limit: int = MAX_MSSQL):
+    """Parse mssql_check.py's JSON into capped findings, errors first (then warnings, then
+    unverifiable), each group in the order found. Returns (findings, truncated); raises
+    ValueError when the output is not what mssql_check.py prints, or says a connection opened."""
+    data = json.loads(text)
+    if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
+        raise ValueError("not an mssql_check result")
+    if data.get("connection_opened") is not False:
+        raise ValueError("a database connection was opened while rendering offline")
+    findings = []
+    for item in data["findings"]:
+        if not isinstance(item, dict) or item.get("severity") not in MSSQL_SEVERITIES:
+            raise ValueError("bad finding")
+        line = item.get("line")
+        findings.append(
+            {
+                "rule": cap_text(str(item.get("rule") or ""), 32),
+                "severity": item["severity"],
+                "path": cap_text(str(item.get("path") or ""), 300),
+                "line": line if isinstance(line, int) and not isinstance(line, bool) and line > 0 else None,
+                "message": cap_text(str(item.get("message") or "")),
+                "lesson": cap_text(str(item.get("lesson") or ""), 64),
+                "anchor": cap_text(str(item.get("anchor") or ""), 64),
+            }
+        )
+    findings.sort(key=lambda f: MSSQL_SEVERITIES.index(f["severity"]))  # stable: keeps the order found
+    return findings[:limit], len(findings) > limit
+
+
 _TB_FILE = re.compile(r'File "(?P<path>[^"]+)", line (?P<line>\d+)')
 _PYTEST_ERR_LOC = re.compile(r"^(?P<path>[^\s:]+\.py):(?P<line>\d+): ")
 _EXC_LINE = re.compile(r"^(?:E\s+)?(?P<msg>[A-Za-z_][\w.]*(?:Error|Exception|Exit)\b.*)$")
@@ -1048,6 +1090,34 @@ class Runner:
         res = self._exec(entry, [self.python, "manage.py", *args], env)
         if entry["status"] is None:
             entry["status"] = "passed" if res.returncode == 0 else "failed"
+
+    def stage_mssql_lint(self, entry):
+        """SQL Server readiness: mssql_check.py renders the migrations' T-SQL offline and judges it
+        with mssql_hazards.py, plus a static scan of the learner's Python files."""
+        self.results["mssql"] = []
+        self.results["truncated"]["mssql"] = False
+        if not os.path.isfile(os.path.join(self.work, "manage.py")):
+            entry["status"] = "error"
+            entry["output"] = "manage.py not found at the project root"
+            return
+        env = self.base_env()
+        env.update(MSSQL_DUMMY_ENV)  # the fixed dummy values win over the manifest's env
+        cmd = [self.python, "-I", "-B", os.path.join(RUNNER_DIR, "mssql_check.py")]
+        res = self._exec(entry, cmd, env, separate_stdout_limit=MSSQL_STDOUT_LIMIT)
+        if entry["status"] is not None:
+            return
+        if res.returncode != 0:
+            entry["status"] = "error"
+            return
+        try:
+            findings, truncated = parse_mssql_output(res.stdout.decode("utf-8", errors="replace"))
+        except (ValueError, TypeError, KeyError) as err:
+            entry["status"] = "error"
+            entry["output"] = cap_text(f"{entry['output']}\n[runner] unreadable mssql_check output: {err}", 16384)
+            return
+        self.results["mssql"] = findings
+        self.results["truncated"]["mssql"] = truncated
+        entry["status"] = "failed" if any(f["severity"] == "error" for f in findings) else "passed"
 
     def stage_django_check(self, entry):
         self._manage(entry, ["check"])

@@ -258,3 +258,26 @@ def test_collection_error_in_the_container(client):
             "stage": "learner_tests",
         }
     ]
+
+
+def test_mssql_lint_renders_offline_in_the_container(client):
+    # No network, no server: mssql-django renders the T-SQL in collect-sql mode inside the image.
+    from test_sandbox_mssql_lint import MIGRATION_0002, SERVICES, project
+
+    files = project(**{"shop/migrations/0002_hazards.py": MIGRATION_0002, "shop/services.py": SERVICES})
+    m = tiny.manifest(stages=["mssql_lint", "lint"], hidden_ids=[])
+    _, results, _ = run_in_container(client, tiny.pack(m, files))
+    stages = stages_by_name(results)
+    assert (stages["mssql_lint"]["status"], stages["mssql_lint"]["exit_code"]) == ("failed", 0), stages["mssql_lint"][
+        "output"
+    ]
+    assert [(f["severity"], f["rule"], f["path"], f["line"]) for f in results["mssql"]] == [
+        ("error", "max-key", "shop/migrations/0002_hazards.py", None),
+        ("error", "filter-not-or", "shop/migrations/0002_hazards.py", None),
+        ("warning", "nullable-unique", "shop/migrations/0002_hazards.py", None),
+        ("warning", "param-limit", "shop/services.py", 5),
+        ("unverifiable", "unverifiable", "shop/migrations/0002_hazards.py", None),
+        ("unverifiable", "unverifiable", "shop/migrations/0002_hazards.py", None),
+    ]
+    assert results["truncated"]["mssql"] is False
+    assert results["internal_error"] is None

@@ -66,8 +66,11 @@ def _client() -> docker.DockerClient:
 
 
 class DockerSandbox:
-    def __init__(self, image: str) -> None:
+    def __init__(self, image: str, instance: str = "") -> None:
         self.image = image
+        # Which grader deployment started a container, so that two on one daemon (or two test
+        # runs) can tell their containers apart.
+        self.instance = instance
 
     def image_id(self) -> str:
         try:
@@ -112,7 +115,8 @@ class DockerSandbox:
                 nano_cpus=int(limits.cpus * 1e9),
                 ulimits=[docker.types.Ulimit(name="nofile", soft=1024, hard=1024)],
                 log_config=LogConfig(type="json-file", config={"max-size": "1m", "max-file": "1"}),
-                labels={LABEL: "1", "academy.deadline": str(int(deadline)), **labels},
+                labels={LABEL: "1", "academy.instance": self.instance, "academy.deadline": str(int(deadline)),
+                        **labels},
             )
         except (docker.errors.DockerException, requests.exceptions.RequestException) as exc:
             raise SandboxUnavailable(f"could not create the sandbox container ({exc})") from None

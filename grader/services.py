@@ -31,7 +31,7 @@ PROTOCOL_OUTPUT_BYTES = 4 * 1024 * 1024
 
 def sandbox() -> DockerSandbox:
     """The seam unit tests swap; integration tests never do."""
-    return DockerSandbox(image=settings.GRADER_IMAGE)
+    return DockerSandbox(image=settings.GRADER_IMAGE, instance=settings.GRADER_INSTANCE)
 
 
 def running_deadline(exercise: Exercise) -> datetime.timedelta:

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Each integration has a default that works offline."""
 
+import socket
 from pathlib import Path
 
 from config.env import env, env_bool, env_int, env_list
@@ -168,6 +169,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # Grader
 GRADER_IMAGE = env("ACADEMY_GRADER_IMAGE", "academy-grader:latest")
+GRADER_INSTANCE = env("ACADEMY_GRADER_INSTANCE", socket.gethostname())
 GRADER_STUCK_GRACE_SECONDS = env_int("ACADEMY_GRADER_STUCK_GRACE_SECONDS", 120)
 GRADER_QUEUED_DEADLINE_SECONDS = env_int("ACADEMY_GRADER_QUEUED_DEADLINE_SECONDS", 1800)
 

@@ -21,6 +21,7 @@ from exercises.services import submission_create
 
 # The worker gets this in its environment; a sandboxed test must never see it.
 CANARY = "ACADEMY_CANARY_SECRET"
+INSTANCE = f"test-{os.getpid()}"
 
 
 def _require_services() -> None:
@@ -49,6 +50,7 @@ def celery_worker(django_db_setup, django_db_blocker):
         "ACADEMY_MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "ACADEMY_TEST_BROKER_URL": settings.CELERY_BROKER_URL,
         CANARY: "must-never-reach-a-sandbox",
+        "ACADEMY_GRADER_INSTANCE": INSTANCE,
     }
     with log_path.open("w") as log:
         worker = subprocess.Popen(
@@ -88,4 +90,6 @@ def wait_graded(submissions: list[Submission], timeout: float = 240) -> list[Sub
 
 
 def grading_containers() -> list:
-    return docker.from_env().containers.list(all=True, filters={"label": "academy.grader"})
+    """Sandbox containers this test session's worker started (another session may be grading too)."""
+    labels = ["academy.grader", f"academy.instance={INSTANCE}"]
+    return docker.from_env().containers.list(all=True, filters={"label": labels})

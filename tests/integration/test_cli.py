@@ -72,6 +72,7 @@ def test_login_download_test_submit_history_logout(celery_worker, live_server, l
         "number",
         "-",
         "0",
+        "-",
         "not",
         "started",
     ]

@@ -982,12 +982,18 @@ class Runner:
         else:  # 1: some tests failed, 5: no tests collected
             entry["status"] = "failed"
 
+    def db_args(self) -> list[str]:
+        """On SQL Server the grader creates the run's test database before the run, and the
+        run's login may not create databases: pytest-django must reuse it, not create it."""
+        return ["--reuse-db"] if self.manifest["env"].get("DATABASE_ENGINE") == "mssql" else []
+
     def stage_learner_tests(self, entry):
         env = self.base_env()
         env["PYTHONPATH"] = RUNNER_DIR
         # Faker's pytest plugin (the `faker` fixture) costs about a second of start-up on every
         # run; the hidden stage never loads it either (plugin autoload is off there).
-        cmd = [self.python, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:faker", "-p", "academy_report", "-q"]
+        cmd = [self.python, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:faker", "-p", "academy_report", "-q",
+               *self.db_args()]  # fmt: skip
         self._pytest_stage(entry, "learner_tests", cmd, env)
 
     def stage_hidden_tests(self, entry):
@@ -1028,6 +1034,7 @@ class Runner:
             "-p", "no:cacheprovider",
             "-p", "pytest_django.plugin",
             "-p", "academy_report",
+            *self.db_args(),
             *ids,
         ]  # fmt: skip
         try:
@@ -1180,7 +1187,8 @@ class Runner:
         env["ACADEMY_REPORT_PATH"] = report
         env["ACADEMY_CURRENT_TEST_PATH"] = current
         env["ACADEMY_PROJECT_ROOT"] = tree
-        cmd = [self.python, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:faker", "-p", "academy_report", "-q"]
+        cmd = [self.python, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:faker", "-p", "academy_report", "-q",
+               *self.db_args()]  # fmt: skip
         scratch = {"status": None, "exit_code": None, "output": "", "output_truncated": False, "current_test": None}
         res = self._exec(scratch, cmd, env, current_path=current, cwd=tree, timeout=timeout)
         tests_run, errors, exitstatus = read_report(report)

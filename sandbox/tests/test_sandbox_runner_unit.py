@@ -525,3 +525,12 @@ def test_host_run_tests_that_only_pass_once_earn_nothing(tmp_path):
     assert results["stages"][0]["status"] == "failed"
     assert results["mutation_reference"]["status"] == "failed"
     assert "run again after the mutants" in results["mutation_reference"]["detail"]
+
+
+@pytest.mark.parametrize(("engine", "expected"), [("mssql", ["--reuse-db"]), ("sqlite", [])])
+def test_pytest_reuses_the_pre_created_database_only_on_sql_server(tmp_path, engine, expected):
+    from academy_runner import Runner
+
+    runner = Runner(str(tmp_path / "work"), str(tmp_path / "state"), out_fd=1)
+    runner.manifest = {"env": {"DATABASE_ENGINE": engine}}
+    assert runner.db_args() == expected

@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 from celery.signals import worker_ready
 
+from exercises.models import Submission
 from grader.sandbox import SandboxUnavailable
 from grader.services import sandbox, submission_grade, submission_infra_failed, submissions_stuck
 
@@ -38,12 +39,20 @@ def grade_submission(self, submission_id: int) -> None:
 
 @shared_task(ignore_result=True)
 def sweep_stuck_submissions() -> int:
-    """Re-enqueue submissions stuck in queued or running (a lost message, a killed worker)."""
+    """Re-enqueue submissions stuck in queued or running (a lost message, a killed worker).
+
+    Each sweep counts as an infrastructure retry: a submission that keeps getting stuck (say,
+    one that crashes the worker) ends as an infrastructure error instead of looping forever.
+    """
     stuck = submissions_stuck()
+    retries = dict(Submission.objects.filter(pk__in=stuck).values_list("pk", "infra_retries"))
     for submission_id in stuck:
-        grade_submission.apply_async((submission_id,), queue="grading")
+        final = retries.get(submission_id, 0) >= MAX_INFRA_RETRIES
+        submission_infra_failed(submission_id=submission_id, reason="stuck past its deadline", final=final)
+        if not final:
+            grade_submission.apply_async((submission_id,), queue="grading")
     if stuck:
-        logger.warning("re-enqueued %d stuck submissions: %s", len(stuck), stuck)
+        logger.warning("swept %d stuck submissions: %s", len(stuck), stuck)
     return len(stuck)
 
 

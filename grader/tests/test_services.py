@@ -359,3 +359,18 @@ def test_sql_server_database_is_dropped_even_when_the_run_fails(submission, monk
         services.submission_grade(submission_id=submission.pk)
     assert any("DROP LOGIN" in sql for sql in sql_server)
     assert sandbox.networks[-1][0] == "removed"
+
+
+def test_sweep_requeues_stuck_submissions_and_gives_up_after_the_retry_limit(probe_exercise, monkeypatch):
+    enqueued = []
+    monkeypatch.setattr(tasks.grade_submission, "apply_async", lambda args, queue: enqueued.append((args, queue)))
+    long_ago = timezone.now() - datetime.timedelta(hours=2)
+    fresh_stuck = SubmissionFactory(exercise=probe_exercise, status="running", started_at=long_ago)
+    hopeless = SubmissionFactory(exercise=probe_exercise, status="running", started_at=long_ago,
+                                 infra_retries=tasks.MAX_INFRA_RETRIES)
+    assert tasks.sweep_stuck_submissions() == 2
+    assert enqueued == [((fresh_stuck.pk,), "grading")]
+    fresh_stuck.refresh_from_db()
+    hopeless.refresh_from_db()
+    assert (fresh_stuck.status, fresh_stuck.infra_retries) == ("queued", 1)
+    assert (hopeless.status, hopeless.verdict, hopeless.counts_as_attempt) == ("error", "infra_error", False)

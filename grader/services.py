@@ -230,6 +230,16 @@ def submission_infra_failed(*, submission_id: int, reason: str, final: bool) -> 
     logger.warning("submission %s: infrastructure fault (%s)%s", submission_id, reason, "; giving up" if final else "")
 
 
+def submission_sweep(*, submission_id: int, max_retries: int) -> bool:
+    """Count a stuck submission's sweep as an infrastructure retry. True: grade it again."""
+    retries = Submission.objects.filter(pk=submission_id).values_list("infra_retries", flat=True).first()
+    if retries is None:
+        return False
+    final = retries >= max_retries
+    submission_infra_failed(submission_id=submission_id, reason="stuck past its deadline", final=final)
+    return not final
+
+
 def submissions_stuck(*, now: datetime.datetime | None = None) -> list[int]:
     """Ids of submissions queued or running for longer than they ever should be."""
     now = now or timezone.now()

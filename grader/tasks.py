@@ -5,9 +5,8 @@ import logging
 from celery import shared_task
 from celery.signals import worker_ready
 
-from exercises.models import Submission
 from grader.sandbox import SandboxUnavailable
-from grader.services import sandbox, submission_grade, submission_infra_failed, submissions_stuck
+from grader.services import sandbox, submission_grade, submission_infra_failed, submission_sweep, submissions_stuck
 
 logger = logging.getLogger(__name__)
 
@@ -45,11 +44,8 @@ def sweep_stuck_submissions() -> int:
     one that crashes the worker) ends as an infrastructure error instead of looping forever.
     """
     stuck = submissions_stuck()
-    retries = dict(Submission.objects.filter(pk__in=stuck).values_list("pk", "infra_retries"))
     for submission_id in stuck:
-        final = retries.get(submission_id, 0) >= MAX_INFRA_RETRIES
-        submission_infra_failed(submission_id=submission_id, reason="stuck past its deadline", final=final)
-        if not final:
+        if submission_sweep(submission_id=submission_id, max_retries=MAX_INFRA_RETRIES):
             grade_submission.apply_async((submission_id,), queue="grading")
     if stuck:
         logger.warning("swept %d stuck submissions: %s", len(stuck), stuck)

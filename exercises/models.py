@@ -144,3 +144,39 @@ class Submission(models.Model):
     @property
     def is_terminal(self) -> bool:
         return self.status in self.TERMINAL
+
+
+class ExerciseProgress(models.Model):
+    """One learner's standing on one exercise: a summary of their submissions, kept in step with them.
+
+    Written by `exercises.services.progress_refresh` in the same transaction as every change to a
+    submission's score, verdict or attempt flag, so the instructor pages read one row per learner
+    and exercise instead of aggregating every submission ever made.
+    """
+
+    # No index of its own: the unique (user, exercise) constraint's index leads with user.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exercise_progress", db_index=False
+    )
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="progress")
+    best_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    passed = models.BooleanField(default=False)
+    last_submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "exercise progress"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "exercise"], name="progress_unique_learner_exercise"),
+            models.CheckConstraint(
+                condition=Q(best_score__isnull=True) | Q(best_score__gte=0), name="progress_best_score_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.exercise.slug}"
+
+    def is_late(self, exercise: Exercise) -> bool:
+        """Anything submitted after the due date (which may have moved since)."""
+        return bool(exercise.due_at and self.last_submitted_at and self.last_submitted_at > exercise.due_at)

@@ -8,16 +8,68 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from accounts.models import User
 from course.models import Lesson
 from exercises.archive import MAX_COMPRESSED_BYTES, ArchiveRejected, archive_read
 from exercises.curriculum import ExerciseSource, tree_files
-from exercises.models import Exercise, Submission
+from exercises.models import Exercise, ExerciseProgress, Submission
 
 logger = logging.getLogger(__name__)
+
+
+PROGRESS_BATCH = 250  # rows per INSERT: 7 columns each stays under SQL Server's 2100 parameters
+
+
+def _progress_aggregates() -> dict:
+    """What an ExerciseProgress row holds, as aggregates over that learner's submissions."""
+    return {
+        "best_score": Max("score", filter=Q(status=Submission.Status.GRADED)),
+        "attempts": Count("pk", filter=Q(counts_as_attempt=True)),
+        "passes": Count("pk", filter=Q(verdict=Submission.Verdict.PASSED)),
+        "last_submitted_at": Max("created_at"),
+    }
+
+
+def progress_refresh(*, user_id: int, exercise_id: int) -> ExerciseProgress:
+    """Recompute one learner's progress on one exercise from their submissions.
+
+    Call it in the transaction that changed a submission. The progress row is locked before the
+    submissions are read, so two graders finishing at once for one learner cannot overwrite each
+    other with a stale summary.
+    """
+    with transaction.atomic():
+        progress, _ = ExerciseProgress.objects.select_for_update().get_or_create(
+            user_id=user_id, exercise_id=exercise_id
+        )
+        summary = Submission.objects.filter(user_id=user_id, exercise_id=exercise_id).aggregate(
+            **_progress_aggregates()
+        )
+        progress.best_score, progress.attempts = summary["best_score"], summary["attempts"]
+        progress.passed, progress.last_submitted_at = summary["passes"] > 0, summary["last_submitted_at"]
+        progress.save()
+    return progress
+
+
+@transaction.atomic
+def progress_rebuild() -> int:
+    """Recompute every progress row from the submissions (after a bulk load, or to repair). Returns the count."""
+    ExerciseProgress.objects.all().delete()
+    rows = (
+        Submission.objects.values("user_id", "exercise_id").annotate(**_progress_aggregates()).order_by()
+        .values_list("user_id", "exercise_id", "best_score", "attempts", "passes", "last_submitted_at")
+    )  # fmt: skip
+    batch, written = [], 0
+    for user_id, exercise_id, best, attempts, passes, last in rows.iterator(chunk_size=2000):
+        batch.append(ExerciseProgress(user_id=user_id, exercise_id=exercise_id, best_score=best, attempts=attempts,
+                                      passed=passes > 0, last_submitted_at=last))  # fmt: skip
+        if len(batch) == PROGRESS_BATCH:
+            written += len(ExerciseProgress.objects.bulk_create(batch, batch_size=PROGRESS_BATCH))
+            batch = []
+    written += len(ExerciseProgress.objects.bulk_create(batch, batch_size=PROGRESS_BATCH))
+    return written
 
 
 class SubmissionNotAllowed(Exception):
@@ -149,6 +201,7 @@ def submission_create(*, user: User, exercise: Exercise, upload: UploadedFile) -
             stored_name = submission.archive.name
             submission.full_clean(exclude=["archive"])
             submission.save()
+            progress_refresh(user_id=user.pk, exercise_id=exercise.pk)
             transaction.on_commit(lambda: _enqueue_grading(grade_submission, submission.pk))
     except BaseException:
         if stored_name:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from exercises.archive import archive_read
 from exercises.curriculum import is_test_path, mutants_read, tree_files, tree_hash
 from exercises.models import Exercise, Submission
-from exercises.services import exercise_dir
+from exercises.services import exercise_dir, progress_refresh
 from grader import mssql, scoring
 from grader.sandbox import DockerSandbox, SandboxLimits, SandboxUnavailable
 
@@ -186,6 +186,7 @@ def submission_grade(*, submission_id: int) -> Submission | None:
         submission.image_id, submission.stage, submission.finished_at = result.image_id[:80], "", timezone.now()
         submission.full_clean(exclude=["archive"])
         submission.save()
+        progress_refresh(user_id=submission.user_id, exercise_id=submission.exercise_id)
     logger.info(
         "submission %s graded: verdict=%s score=%s/%s in %sms",
         submission.pk,
@@ -227,6 +228,7 @@ def submission_infra_failed(*, submission_id: int, reason: str, final: bool) -> 
                 "stage",
             ]
         )
+        progress_refresh(user_id=submission.user_id, exercise_id=submission.exercise_id)
     logger.warning("submission %s: infrastructure fault (%s)%s", submission_id, reason, "; giving up" if final else "")
 
 

@@ -3,10 +3,12 @@
 import csv
 from collections.abc import Iterator
 
-from exercises.models import Exercise, Submission
-from instructor.selectors import grade_stats, learners
+from django.db.models import Prefetch
 
-CHUNK = 500  # learners per aggregate query: a bounded IN list on every database
+from exercises.models import Exercise, ExerciseProgress, Submission
+from instructor.selectors import learners
+
+CHUNK = 500  # learners per query, and per IN list of their progress rows: bounded on every database
 
 
 class _Echo:
@@ -17,31 +19,22 @@ class _Echo:
 
 
 def gradebook_rows(*, exercises: list[Exercise]) -> Iterator[str]:
+    """One row per learner from the ExerciseProgress summaries, read CHUNK learners at a time."""
     writer = csv.writer(_Echo())
     yield writer.writerow(["username", "email", *[e.slug for e in exercises], "total", "max_total", "late"])
     max_total = sum(e.max_score for e in exercises)
-    exercise_ids = [e.pk for e in exercises]
-    people = learners().values_list("pk", "username", "email")
-    chunk: list[tuple] = []
+    people = learners().only("pk", "username", "email").prefetch_related(
+        Prefetch("exercise_progress", queryset=ExerciseProgress.objects.all(), to_attr="progress_rows")
+    )
     for person in people.iterator(chunk_size=CHUNK):
-        chunk.append(person)
-        if len(chunk) == CHUNK:
-            yield from _gradebook_chunk(writer, chunk, exercises, exercise_ids, max_total)
-            chunk = []
-    if chunk:
-        yield from _gradebook_chunk(writer, chunk, exercises, exercise_ids, max_total)
-
-
-def _gradebook_chunk(writer, chunk, exercises, exercise_ids, max_total) -> Iterator[str]:
-    stats = grade_stats(learner_ids=[pk for pk, _, _ in chunk], exercise_ids=exercise_ids)
-    for pk, username, email in chunk:
-        bests = [stats.get((pk, e.pk), {}).get("best") for e in exercises]
-        late = sorted(e.slug for e in exercises if stats.get((pk, e.pk), {}).get("late"))
+        by_exercise = {progress.exercise_id: progress for progress in person.progress_rows}
+        bests = [getattr(by_exercise.get(e.pk), "best_score", None) for e in exercises]
+        late = sorted(e.slug for e in exercises if e.pk in by_exercise and by_exercise[e.pk].is_late(e))
         total = sum(b for b in bests if b is not None)
         yield writer.writerow(
             [
-                username,
-                email,
+                person.username,
+                person.email,
                 *["" if b is None else f"{b:.2f}" for b in bests],
                 f"{total:.2f}",
                 max_total,

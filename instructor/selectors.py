@@ -6,16 +6,18 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
-from django.db.models import Count, F, Max, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, FloatField, Max, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Coalesce, TruncDate
 
 from accounts.models import INSTRUCTORS_GROUP, User
 from exercises.archive import archive_read
-from exercises.models import Exercise, Submission
+from exercises.models import Exercise, ExerciseProgress, Submission
 from exercises.selectors import published_exercises
 from instructor.models import SubmissionComment
 
 STRUGGLING_ATTEMPTS = 3
+PAGE_SIZE = 100  # learners per matrix page
 STATUSES = ("all", "struggling", "not_started", "in_progress", "completed")
 
 
@@ -42,11 +44,14 @@ class Cell:
     stuck: bool
 
     @classmethod
-    def build(cls, exercise: Exercise, stat: dict) -> "Cell":
-        best, attempts, passed = stat.get("best"), stat.get("attempts", 0), bool(stat.get("passes"))
-        return cls(exercise=exercise, best=best, attempts=attempts, passed=passed, late=bool(stat.get("late")),
-                   percent=None if best is None else round(100 * best / exercise.max_score),
-                   stuck=attempts >= STRUGGLING_ATTEMPTS and not passed)
+    def build(cls, exercise: Exercise, progress: ExerciseProgress | None) -> "Cell":
+        if progress is None:
+            return cls(exercise=exercise, best=None, attempts=0, passed=False, late=False, percent=None, stuck=False)
+        best = progress.best_score
+        percent = None if best is None else round(100 * best / exercise.max_score)
+        return cls(exercise=exercise, best=best, attempts=progress.attempts, passed=progress.passed,
+                   late=progress.is_late(exercise), percent=percent,
+                   stuck=progress.attempts >= STRUGGLING_ATTEMPTS and not progress.passed)  # fmt: skip
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -57,63 +62,87 @@ class Row:
     stuck_attempts: int
     status: str
 
-    @classmethod
-    def build(cls, learner: User, cells: list[Cell]) -> "Row":
-        if any(c.stuck for c in cells):
-            status = "struggling"
-        elif all(c.passed for c in cells):
-            status = "completed"
-        else:
-            status = "not_started" if all(c.best is None for c in cells) else "in_progress"
-        progress = round(sum(c.percent or 0 for c in cells) / len(cells)) if cells else 0
-        return cls(learner=learner, cells=cells, progress=progress,
-                   stuck_attempts=sum(c.attempts for c in cells if c.stuck), status=status)
-
 
 @dataclasses.dataclass(frozen=True)
 class Matrix:
     exercises: list[Exercise]
     rows: list[Row]
     cohorts: list[Group]
+    page: Page
 
 
-def grade_stats(*, learner_ids, exercise_ids) -> dict[tuple[int, int], dict]:
-    """Best score, attempts, passes and late submissions per (learner, exercise), in one query."""
-    rows = (
-        Submission.objects.filter(user_id__in=learner_ids, exercise_id__in=exercise_ids)
-        .values("user_id", "exercise_id")
-        .annotate(
-            best=Max("score", filter=Q(status=Submission.Status.GRADED)),
-            attempts=Count("pk", filter=Q(counts_as_attempt=True)),
-            passes=Count("pk", filter=Q(verdict=Submission.Verdict.PASSED)),
-            late=Count("pk", filter=Q(exercise__due_at__isnull=False, created_at__gt=F("exercise__due_at"))),
-        )
-        .order_by()
-    )
-    return {(r["user_id"], r["exercise_id"]): r for r in rows}
+def _standing() -> dict:
+    """Per-learner sort keys and status counts, aggregated by the database over the progress rows."""
+    p = "exercise_progress__"
+    live = Q(**{f"{p}exercise__in": published_exercises().values("pk")})
+    stuck = live & Q(**{f"{p}attempts__gte": STRUGGLING_ATTEMPTS, f"{p}passed": False})
+    percent = Cast(f"{p}best_score", FloatField()) * Value(100.0) / F(f"{p}exercise__max_score")
+    return {
+        "percent_sum": Coalesce(Sum(percent, filter=live, output_field=FloatField()), Value(0.0)),
+        "stuck_cells": Count(f"{p}pk", filter=stuck),
+        "stuck_attempts": Coalesce(Sum(f"{p}attempts", filter=stuck), Value(0)),
+        "passed_cells": Count(f"{p}pk", filter=live & Q(**{f"{p}passed": True})),
+        "started_cells": Count(f"{p}pk", filter=live & Q(**{f"{p}best_score__isnull": False})),
+    }
 
 
-def progress_matrix(*, cohort_id: int | None = None, status: str = "all") -> Matrix:
-    """Learners × exercises, struggling learners first: the lowest progress, then the most stuck attempts."""
+def _status_filter(status: str, exercise_count: int) -> Q:
+    done = Q(stuck_cells=0, passed_cells__gte=exercise_count)
+    return {
+        "struggling": Q(stuck_cells__gt=0),
+        "completed": done,
+        "not_started": Q(stuck_cells=0, started_cells=0) & ~done,
+        "in_progress": Q(stuck_cells=0, started_cells__gt=0) & ~done,
+    }.get(status, Q())
+
+
+def _status(learner: User, exercise_count: int) -> str:
+    if learner.stuck_cells:
+        return "struggling"
+    if learner.passed_cells >= exercise_count:
+        return "completed"
+    return "in_progress" if learner.started_cells else "not_started"
+
+
+def progress_matrix(*, cohort_id: int | None = None, status: str = "all", page: int | str = 1) -> Matrix:
+    """Learners × exercises, struggling learners first: the lowest progress, then the most stuck attempts.
+
+    The database sorts and filters every learner from the ExerciseProgress summaries; only one page
+    of learners (PAGE_SIZE) is loaded and rendered, so the page costs about the same for any class.
+    """
     exercises = list(
         published_exercises()
         .select_related("lesson")
         .only("slug", "title", "max_score", "due_at", "lesson__order", "lesson__slug")
         .order_by("lesson__order")
     )
-    people_qs = learners() if cohort_id is None else learners().filter(groups__id=cohort_id)
-    people = list(people_qs.only("id", "username", "email"))
-    # Subqueries, not id lists: a big class must not hit SQL Server's 2100-parameter limit.
-    stats = grade_stats(learner_ids=people_qs.values("pk"), exercise_ids=published_exercises().values("pk"))
-    empty: dict = {}
-    rows = [
-        Row.build(person, [Cell.build(exercise, stats.get((person.pk, exercise.pk), empty)) for exercise in exercises])
-        for person in people
-    ]
-    if status != "all":
-        rows = [row for row in rows if row.status == status]
-    rows.sort(key=lambda row: (row.progress, -row.stuck_attempts, row.learner.username))
-    return Matrix(exercises=exercises, rows=rows, cohorts=list(cohorts()))
+    count = len(exercises)
+    people = learners() if cohort_id is None else learners().filter(groups__id=cohort_id)
+    ranked = (
+        people.only("id", "username", "email")
+        .annotate(**_standing())
+        .filter(_status_filter(status, count))
+        .order_by("percent_sum", "-stuck_attempts", "username")
+        .prefetch_related(
+            Prefetch(
+                "exercise_progress",
+                queryset=ExerciseProgress.objects.filter(exercise__in=published_exercises().values("pk")),
+                to_attr="progress_rows",
+            )
+        )
+    )
+    chosen = Paginator(ranked, PAGE_SIZE).get_page(page)
+    rows = []
+    for learner in chosen.object_list:
+        by_exercise = {progress.exercise_id: progress for progress in learner.progress_rows}
+        rows.append(Row(
+            learner=learner,
+            cells=[Cell.build(exercise, by_exercise.get(exercise.pk)) for exercise in exercises],
+            progress=round(learner.percent_sum / count) if count else 0,
+            stuck_attempts=learner.stuck_attempts,
+            status=_status(learner, count),
+        ))  # fmt: skip
+    return Matrix(exercises=exercises, rows=rows, cohorts=list(cohorts()), page=chosen)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from exercises.models import Exercise, Submission
+from exercises.services import progress_refresh
 from grader.services import grade_run
 from instructor.models import RegradeBatch, RegradeItem, SubmissionComment
 
@@ -110,6 +111,7 @@ def regrade_publish(*, batch: RegradeBatch) -> int:
         submission.results = {**item.new_results, "regraded": {"batch": batch.pk, "old_score": str(item.old_score)}}
         submission.status = Submission.Status.GRADED
         submission.save(update_fields=["score", "verdict", "results", "image_id", "status"])
+        progress_refresh(user_id=submission.user_id, exercise_id=submission.exercise_id)
         published += 1
     batch.published_at = timezone.now()
     batch.save(update_fields=["published_at"])

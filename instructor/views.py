@@ -41,11 +41,13 @@ def _int_or_none(value: str | None) -> int | None:
 @require_GET
 def matrix(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "all")
-    data = progress_matrix(
-        cohort_id=_int_or_none(request.GET.get("cohort")), status=status if status in STATUSES else "all"
-    )
+    status = status if status in STATUSES else "all"
+    cohort = _int_or_none(request.GET.get("cohort"))
+    data = progress_matrix(cohort_id=cohort, status=status, page=request.GET.get("page", 1))
+    filters = request.GET.copy()
+    filters.pop("page", None)
     context = {"matrix": data, "rows_html": heatmap_rows(data.rows), "statuses": STATUSES, "status": status,
-               "cohort": _int_or_none(request.GET.get("cohort"))}
+               "cohort": cohort, "filters": filters.urlencode()}
     return render(request, "instructor/matrix.html", context)
 
 

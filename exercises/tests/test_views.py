@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from exercises.models import Submission
+from exercises.models import ExerciseProgress, Submission
 from exercises.tests.archives import make_zip, tree_members, zip_bomb
 from exercises.tests.factories import SubmissionFactory
 from tests.probe import PROBE_EXERCISE
@@ -66,6 +66,14 @@ def test_upload_stores_the_archive_and_enqueues_grading_on_commit(
     assert submission.archive_sha256 == hashlib.sha256(data).hexdigest()
     assert submission.archive.read() == data
     assert len(callbacks) == 1  # grade_submission.apply_async, only once the row is committed
+    progress = ExerciseProgress.objects.get()  # the instructor matrix sees the attempt at once
+    assert (progress.user, progress.best_score, progress.attempts, progress.passed, progress.last_submitted_at) == (
+        learner,
+        None,
+        1,
+        False,
+        submission.created_at,
+    )
 
 
 def test_second_upload_gets_the_next_number(learner_client, learner, probe_exercise):
@@ -91,6 +99,7 @@ def test_refused_upload_explains_and_leaves_no_row_and_no_file(
     assert response.status_code == 400
     assert message in response.content.decode()
     assert Submission.objects.count() == 0
+    assert ExerciseProgress.objects.count() == 0
     assert stored_files(settings.MEDIA_ROOT) == before
 
 

@@ -5,11 +5,12 @@ import datetime
 import io
 import json
 import tarfile
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
-from exercises.models import Submission
+from exercises.models import ExerciseProgress, Submission
 from exercises.tests.archives import make_zip, tree_members
 from exercises.tests.factories import SubmissionFactory
 from grader import mssql, services, tasks
@@ -96,6 +97,8 @@ def test_grade_stores_verdict_score_and_image(submission, fake):
     assert submission.stage == ""
     assert submission.finished_at is not None
     assert submission.results["duration_ms"] == 1234
+    progress = ExerciseProgress.objects.get(user=submission.user, exercise=submission.exercise)
+    assert (progress.best_score, progress.attempts, progress.passed) == (Decimal("100.00"), 1, True)
     assert sandbox.calls[0]["labels"] == {"academy.submission": str(submission.pk)}
     limits = sandbox.calls[0]["limits"]
     assert (limits.wall_seconds, limits.memory_mb, limits.pids, limits.cpus) == (30, 256, 64, 1.0)
@@ -253,6 +256,8 @@ def test_infrastructure_fault_requeues_then_gives_up_without_costing_an_attempt(
         False,
     )
     assert "not counted as an attempt" in submission.error_message
+    progress = ExerciseProgress.objects.get(user=submission.user, exercise=submission.exercise)
+    assert (progress.best_score, progress.attempts, progress.passed) == (None, 0, False)
 
 
 def test_task_retries_only_infrastructure_faults(submission, fake, monkeypatch):

@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from exercises.models import Submission
+from exercises.models import ExerciseProgress, Submission
+from exercises.services import progress_refresh
 from exercises.tests.archives import make_zip, tree_members
 from exercises.tests.factories import SubmissionFactory
 from grader import services as grader_services
@@ -24,7 +25,8 @@ pytestmark = pytest.mark.django_db
 
 
 def graded(user, exercise, number, score, verdict=None, **extra):
-    return SubmissionFactory(
+    """A graded submission, summarised as the grader's store step does."""
+    submission = SubmissionFactory(
         user=user,
         exercise=exercise,
         number=number,
@@ -33,6 +35,8 @@ def graded(user, exercise, number, score, verdict=None, **extra):
         verdict=verdict or ("passed" if score == 100 else "failed"),
         **extra,
     )
+    progress_refresh(user_id=user.pk, exercise_id=exercise.pk)
+    return submission
 
 
 @pytest.fixture
@@ -89,8 +93,8 @@ def test_matrix_sorts_struggling_first_in_a_fixed_number_of_queries(
     client, instructor, klass, django_assert_num_queries
 ):
     client.force_login(instructor)
-    # session, user, instructor check, exercises, learners, grade aggregates, cohorts
-    with django_assert_num_queries(7):
+    # session, user, instructor check, exercises, learner count, one page of learners, their progress rows, cohorts
+    with django_assert_num_queries(8):
         response = client.get(reverse("instructor:matrix"))
     rows = response.context["matrix"].rows
     assert [(r.learner.username, r.progress, r.status, r.stuck_attempts) for r in rows] == [
@@ -106,13 +110,32 @@ def test_matrix_query_count_does_not_grow_with_the_class(client, instructor, kla
     for n in range(30):
         graded(UserFactory(), klass["exercise"], 1, n)
     client.force_login(instructor)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(reverse("instructor:matrix"))
 
 
 def test_matrix_filters_by_cohort_and_status(klass):
     assert [r.learner.username for r in progress_matrix(cohort_id=klass["cohort"].pk).rows] == ["ada"]
     assert [r.learner.username for r in progress_matrix(status="struggling").rows] == ["bob"]
+    assert [r.learner.username for r in progress_matrix(status="completed").rows] == ["ada"]
+    assert [r.learner.username for r in progress_matrix(status="not_started").rows] == ["cy"]
+    assert [r.learner.username for r in progress_matrix(status="in_progress").rows] == []
+
+
+def test_matrix_pages_keep_the_struggling_first_order_across_pages(client, instructor, klass, monkeypatch):
+    monkeypatch.setattr("instructor.selectors.PAGE_SIZE", 2)
+    client.force_login(instructor)
+    first = client.get(reverse("instructor:matrix"), {"status": "all"})
+    second = client.get(reverse("instructor:matrix"), {"status": "all", "page": 2})
+    assert [r.learner.username for r in first.context["matrix"].rows] == ["cy", "bob"]
+    assert [r.learner.username for r in second.context["matrix"].rows] == ["ada"]
+    html = first.content.decode()
+    assert "3 learners (showing 1–2)" in html
+    assert 'href="?status=all&amp;page=2"' in html
+    # A page number past the end, or not a number, shows the last or the first page.
+    for page, expected in ((9, ["ada"]), ("x", ["cy", "bob"])):
+        response = client.get(reverse("instructor:matrix"), {"page": page})
+        assert [r.learner.username for r in response.context["matrix"].rows] == expected
 
 
 def test_stats_pass_rate_median_histogram_and_failed_checks(client, instructor, klass):
@@ -244,6 +267,23 @@ def test_batch_regrade_shows_before_after_and_publishes_only_on_confirm(
     )
     assert list(Submission.objects.order_by("pk").values_list("counts_as_attempt", flat=True)) == attempts_before
     assert Submission.objects.count() == 6  # a regrade never creates an attempt
+    # The matrix's summary follows the published score, and the attempts stay as they were.
+    assert list(ExerciseProgress.objects.order_by("user__username").values_list(
+        "user__username", "best_score", "attempts", "passed")) == [
+        ("ada", Decimal("100.00"), 2, True),
+        ("bob", Decimal("100.00"), 4, True),
+    ]  # fmt: skip
+
+
+def test_progress_rebuild_matches_the_rows_kept_in_step(klass):
+    kept = list(ExerciseProgress.objects.order_by("user_id").values_list(
+        "user_id", "exercise_id", "best_score", "attempts", "passed", "last_submitted_at"))  # fmt: skip
+    assert len(kept) == 2  # ada and bob; cy never submitted, so has no row
+    out = io.StringIO()
+    call_command("progress_rebuild", stdout=out)
+    assert out.getvalue().strip() == "2 progress rows rebuilt from the submissions."
+    assert list(ExerciseProgress.objects.order_by("user_id").values_list(
+        "user_id", "exercise_id", "best_score", "attempts", "passed", "last_submitted_at")) == kept  # fmt: skip
 
 
 def test_single_regrade_publishes_itself(instructor, klass, fake_sandbox):
@@ -310,3 +350,19 @@ def test_seed_demo_creates_a_realistic_course(capsys):
     assert "12 demo learners in 3 cohorts" in capsys.readouterr().out
     call_command("seed_demo", learners=3)  # replaces earlier demo data
     assert Submission.objects.filter(user__username__startswith="demo-").values("user").distinct().count() == 3
+
+
+def test_deleting_submissions_in_the_admin_recomputes_the_progress_summary(admin_client, klass):
+    ada_pass = Submission.objects.get(user=klass["ada"], number=2)
+    response = admin_client.post(
+        reverse("admin:exercises_submission_changelist"),
+        {"action": "delete_selected", "_selected_action": [ada_pass.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Submission.objects.filter(pk=ada_pass.pk).exists()
+    progress = ExerciseProgress.objects.get(user=klass["ada"])
+    assert (progress.best_score, progress.attempts, progress.passed) == (Decimal("60.00"), 1, False)
+    ada_first = Submission.objects.get(user=klass["ada"], number=1)
+    admin_client.post(reverse("admin:exercises_submission_delete", args=[ada_first.pk]), {"post": "yes"})
+    progress.refresh_from_db()
+    assert (progress.best_score, progress.attempts, progress.passed, progress.last_submitted_at) == (None, 0, False, None)

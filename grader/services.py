@@ -198,7 +198,14 @@ def submission_grade(*, submission_id: int) -> Submission | None:
     return submission
 
 
-def submission_infra_failed(*, submission_id: int, reason: str, final: bool) -> None:
+INFRA_ERROR_MESSAGE = (
+    "The grader is unavailable right now; this is not counted as an attempt. An instructor can regrade it."
+)
+
+
+def submission_infra_failed(
+    *, submission_id: int, reason: str, final: bool, message: str = INFRA_ERROR_MESSAGE
+) -> None:
     """Record an infrastructure fault: back to QUEUED for a retry, or ERROR when retries ran out.
 
     Either way the learner loses nothing: an infrastructure error never counts as an attempt.
@@ -211,9 +218,7 @@ def submission_infra_failed(*, submission_id: int, reason: str, final: bool) -> 
         if final:
             submission.status, submission.verdict = Status.ERROR, Submission.Verdict.INFRA_ERROR
             submission.counts_as_attempt, submission.finished_at = False, timezone.now()
-            submission.error_message = (
-                "The grader is unavailable right now; this is not counted as an attempt. An instructor can regrade it."
-            )
+            submission.error_message = message
         else:
             submission.status = Status.QUEUED
         submission.stage = ""

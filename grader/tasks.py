@@ -15,25 +15,48 @@ MAX_INFRA_RETRIES = 5
 SOFT_TIME_LIMIT = 900 + 120
 HARD_TIME_LIMIT = SOFT_TIME_LIMIT + 60
 
-
-@shared_task(
-    bind=True,
-    acks_late=True,  # a worker that dies mid-grade leaves the message for another one
-    reject_on_worker_lost=True,
-    max_retries=MAX_INFRA_RETRIES,
-    soft_time_limit=SOFT_TIME_LIMIT,
-    time_limit=HARD_TIME_LIMIT,
-    ignore_result=True,
+# Options of every task that runs a sandbox (grading here, regrades in instructor.tasks).
+SANDBOX_TASK = {
+    "bind": True,
+    "acks_late": True,  # a worker that dies mid-grade leaves the message for another one
+    "reject_on_worker_lost": True,
+    "max_retries": MAX_INFRA_RETRIES,
+    "soft_time_limit": SOFT_TIME_LIMIT,
+    "time_limit": HARD_TIME_LIMIT,
+    "ignore_result": True,
+}
+GRADER_ERROR_MESSAGE = (
+    "The grader failed on this submission because of a fault on our side, not in your code; it is not counted as "
+    "an attempt. The team has the details and can regrade it."
 )
+
+
+def retries_left(task) -> bool:
+    return task.request.retries < task.max_retries
+
+
+def retry_later(task, exc: Exception):
+    """The Retry to raise: back off 5 s, 10 s, 20 s … up to 5 minutes."""
+    return task.retry(exc=exc, countdown=min(300, 5 * 2**task.request.retries))
+
+
+@shared_task(**SANDBOX_TASK)
 def grade_submission(self, submission_id: int) -> None:
     try:
         submission_grade(submission_id=submission_id)
     except SandboxUnavailable as exc:
-        # Only infrastructure faults are retried; a learner's failing code is a result, not an error.
-        final = self.request.retries >= self.max_retries
+        # Infrastructure faults are retried; a learner's failing code is a result, not an error.
+        final = not retries_left(self)
         submission_infra_failed(submission_id=submission_id, reason=str(exc), final=final)
         if not final:
-            raise self.retry(exc=exc, countdown=min(300, 5 * 2**self.request.retries)) from None
+            raise retry_later(self, exc) from None
+    except Exception as exc:
+        # A bug in the grader: a retry would fail the same way. End it now, uncounted, with the
+        # traceback in the log, rather than leave it running until the sweep gives up on it.
+        logger.exception("grading submission %s failed with an unexpected error", submission_id)
+        submission_infra_failed(
+            submission_id=submission_id, reason=f"grader error: {exc!r}", final=True, message=GRADER_ERROR_MESSAGE
+        )
 
 
 @shared_task(ignore_result=True)

@@ -279,6 +279,23 @@ def test_task_does_not_retry_a_learners_failing_code(submission, fake):
     assert (submission.status, submission.verdict, submission.infra_retries) == ("graded", "failed", 0)
 
 
+def test_a_grader_bug_ends_the_submission_at_once_without_costing_an_attempt(submission, fake, caplog):
+    fake(error=KeyError("stages"))  # not SandboxUnavailable: a fault in our code, not an outage
+    tasks.grade_submission.apply(args=(submission.pk,), throw=True)  # no retry is scheduled
+    submission.refresh_from_db()
+    assert (submission.status, submission.verdict, submission.counts_as_attempt, submission.infra_retries) == (
+        "error",
+        "infra_error",
+        False,
+        1,
+    )
+    assert submission.error_message == tasks.GRADER_ERROR_MESSAGE
+    assert f"grading submission {submission.pk} failed with an unexpected error" in caplog.text
+    assert "KeyError: 'stages'" in caplog.text  # the traceback is in the log for the team
+    progress = ExerciseProgress.objects.get(user=submission.user, exercise=submission.exercise)
+    assert (progress.attempts, progress.best_score) == (0, None)
+
+
 def test_changed_exercise_on_disk_is_an_infrastructure_fault(submission):
     submission.exercise.content_hash = "f" * 64
     submission.exercise.save()

@@ -296,6 +296,21 @@ def test_single_regrade_publishes_itself(instructor, klass, fake_sandbox):
     assert (submission.score, batch.published_at is not None) == (Decimal("100.00"), True)
 
 
+def test_a_grader_bug_in_a_regrade_ends_the_item_as_an_error_and_changes_no_score(instructor, klass, fake_sandbox):
+    from instructor.tasks import regrade_item
+
+    fake_sandbox.error = KeyError("stages")
+    batch = regrade_start(exercise=klass["exercise"], created_by=instructor, scope="latest")
+    for item in batch.items.all():
+        regrade_item.apply(args=(item.pk,), throw=True)
+    assert sorted(batch.items.values_list("status", "error_message")) == [
+        ("error", "grader error: KeyError('stages')"),
+        ("error", "grader error: KeyError('stages')"),
+    ]
+    assert regrade_publish(batch=batch) == 0
+    assert Submission.objects.get(user=klass["bob"], number=4).score == Decimal("24.00")
+
+
 def test_discarded_batch_publishes_nothing(instructor, klass, fake_sandbox):
     fake_sandbox.results = passing_results(klass["exercise"])
     batch = regrade_start(exercise=klass["exercise"], created_by=instructor, scope="best")
@@ -365,4 +380,5 @@ def test_deleting_submissions_in_the_admin_recomputes_the_progress_summary(admin
     ada_first = Submission.objects.get(user=klass["ada"], number=1)
     admin_client.post(reverse("admin:exercises_submission_delete", args=[ada_first.pk]), {"post": "yes"})
     progress.refresh_from_db()
-    assert (progress.best_score, progress.attempts, progress.passed, progress.last_submitted_at) == (None, 0, False, None)
+    summary = (progress.best_score, progress.attempts, progress.passed, progress.last_submitted_at)
+    assert summary == (None, 0, False, None)

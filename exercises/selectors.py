@@ -7,8 +7,17 @@ from accounts.models import User
 from exercises.models import Exercise, Submission
 
 
+def published(prefix: str = "") -> Q:
+    """An exercise that learners see, reached through `prefix` (e.g. "exercise_progress__exercise__").
+
+    Joins rather than a subquery: it can go inside an aggregate's filter, where SQL Server refuses
+    subqueries (error 130).
+    """
+    return Q(**{f"{prefix}is_published": True, f"{prefix}lesson__is_published": True})
+
+
 def published_exercises() -> QuerySet[Exercise]:
-    return Exercise.objects.filter(is_published=True, lesson__is_published=True)
+    return Exercise.objects.filter(published())
 
 
 @dataclasses.dataclass(frozen=True)

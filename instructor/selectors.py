@@ -13,7 +13,7 @@ from django.db.models.functions import Cast, Coalesce, TruncDate
 from accounts.models import INSTRUCTORS_GROUP, User
 from exercises.archive import archive_read
 from exercises.models import Exercise, ExerciseProgress, Submission
-from exercises.selectors import published_exercises
+from exercises.selectors import published, published_exercises
 from instructor.models import SubmissionComment
 
 STRUGGLING_ATTEMPTS = 3
@@ -74,7 +74,7 @@ class Matrix:
 def _standing() -> dict:
     """Per-learner sort keys and status counts, aggregated by the database over the progress rows."""
     p = "exercise_progress__"
-    live = Q(**{f"{p}exercise__in": published_exercises().values("pk")})
+    live = published(f"{p}exercise__")  # joins: SQL Server allows no subquery inside an aggregate
     stuck = live & Q(**{f"{p}attempts__gte": STRUGGLING_ATTEMPTS, f"{p}passed": False})
     percent = Cast(f"{p}best_score", FloatField()) * Value(100.0) / F(f"{p}exercise__max_score")
     return {
@@ -104,6 +104,24 @@ def _status(learner: User, exercise_count: int) -> str:
     return "in_progress" if learner.started_cells else "not_started"
 
 
+def ranked_learners(*, cohort_id: int | None, status: str, exercise_count: int) -> QuerySet[User]:
+    """Learners struggling first, with their standing annotated and their progress rows prefetched."""
+    people = learners() if cohort_id is None else learners().filter(groups__id=cohort_id)
+    return (
+        people.only("id", "username", "email")
+        .annotate(**_standing())
+        .filter(_status_filter(status, exercise_count))
+        .order_by("percent_sum", "-stuck_attempts", "username")
+        .prefetch_related(
+            Prefetch(
+                "exercise_progress",
+                queryset=ExerciseProgress.objects.filter(exercise__in=published_exercises().values("pk")),
+                to_attr="progress_rows",
+            )
+        )
+    )
+
+
 def progress_matrix(*, cohort_id: int | None = None, status: str = "all", page: int | str = 1) -> Matrix:
     """Learners × exercises, struggling learners first: the lowest progress, then the most stuck attempts.
 
@@ -117,21 +135,9 @@ def progress_matrix(*, cohort_id: int | None = None, status: str = "all", page: 
         .order_by("lesson__order")
     )
     count = len(exercises)
-    people = learners() if cohort_id is None else learners().filter(groups__id=cohort_id)
-    ranked = (
-        people.only("id", "username", "email")
-        .annotate(**_standing())
-        .filter(_status_filter(status, count))
-        .order_by("percent_sum", "-stuck_attempts", "username")
-        .prefetch_related(
-            Prefetch(
-                "exercise_progress",
-                queryset=ExerciseProgress.objects.filter(exercise__in=published_exercises().values("pk")),
-                to_attr="progress_rows",
-            )
-        )
+    chosen = Paginator(ranked_learners(cohort_id=cohort_id, status=status, exercise_count=count), PAGE_SIZE).get_page(
+        page
     )
-    chosen = Paginator(ranked, PAGE_SIZE).get_page(page)
     rows = []
     for learner in chosen.object_list:
         by_exercise = {progress.exercise_id: progress for progress in learner.progress_rows}

@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -120,6 +121,24 @@ def test_matrix_filters_by_cohort_and_status(klass):
     assert [r.learner.username for r in progress_matrix(status="completed").rows] == ["ada"]
     assert [r.learner.username for r in progress_matrix(status="not_started").rows] == ["cy"]
     assert [r.learner.username for r in progress_matrix(status="in_progress").rows] == []
+
+
+@pytest.mark.parametrize("status", ["all", "struggling", "completed", "not_started", "in_progress"])
+def test_matrix_ranking_compiles_for_sql_server_with_no_subquery_inside_an_aggregate(status):
+    """SQL Server refuses a subquery inside an aggregate (error 130); SQLite accepts it, so the
+    query is compiled with mssql-django, offline, and each aggregate is read."""
+    from grader import mssql_ddl
+    from instructor.selectors import _standing, ranked_learners
+
+    connection = mssql_ddl.offline_connection()
+    ranked = ranked_learners(cohort_id=1, status=status, exercise_count=15)
+    with mssql_ddl.offline(connection):
+        page_sql, _ = ranked[0:100].query.get_compiler(connection=connection).as_sql()
+    select_list = page_sql.split(" FROM [accounts_user] ", 1)[0]
+    annotations = select_list.split("[accounts_user].[email], ", 1)[1]  # after the selected columns
+    assert "SELECT" not in annotations
+    assert re.findall(r" AS \[(\w+)\]", annotations) == list(_standing())
+    assert page_sql.startswith("SELECT TOP 100 ")
 
 
 def test_matrix_pages_keep_the_struggling_first_order_across_pages(client, instructor, klass, monkeypatch):

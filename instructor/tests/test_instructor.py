@@ -367,8 +367,8 @@ def test_submissions_csv_marks_late_attempts(client, instructor, klass):
     assert rows[0]["username"] == "ada"
 
 
-def test_seed_demo_creates_a_realistic_course(capsys):
-    from django.conf import settings
+def test_seed_demo_creates_a_realistic_course(capsys, settings):
+    import hashlib
 
     from course.services import curriculum_sync
     from exercises.models import Exercise
@@ -382,8 +382,18 @@ def test_seed_demo_creates_a_realistic_course(capsys):
     assert demo.values("exercise").distinct().count() >= 5
     assert Group.objects.filter(name__startswith="Cohort ").count() == 3
     assert "12 demo learners in 3 cohorts" in capsys.readouterr().out
-    call_command("seed_demo", learners=3)  # replaces earlier demo data
+    # Each attempt holds the exercise's own solution (passed) or starter (failed): regrades are real.
+    passed = demo.filter(verdict="passed").select_related("exercise").first()
+    failed = demo.filter(verdict="failed").select_related("exercise").first()
+    for submission, tree in ((passed, "solution"), (failed, "starter")):
+        data = make_zip(tree_members(settings.BASE_DIR / submission.exercise.source_dir / tree))
+        assert submission.archive.read() == data
+        assert (submission.archive_sha256, submission.archive_size) == (hashlib.sha256(data).hexdigest(), len(data))
+    # Progress summaries match the submissions.
+    assert ExerciseProgress.objects.count() == demo.values("user", "exercise").distinct().count()
+    call_command("seed_demo", learners=3)  # replaces earlier demo data, and the demo archives
     assert Submission.objects.filter(user__username__startswith="demo-").values("user").distinct().count() == 3
+    assert len(list((settings.MEDIA_ROOT / "demo").iterdir())) == 2 * 15
 
 
 def test_deleting_submissions_in_the_admin_recomputes_the_progress_summary(admin_client, klass):

@@ -2,6 +2,7 @@
 
 import contextlib
 import datetime
+import hashlib
 import random
 from decimal import Decimal
 
@@ -18,7 +19,7 @@ from accounts.models import User
 from course.models import Lesson
 from exercises.curriculum import tree_hash
 from exercises.models import Exercise, Submission
-from exercises.services import progress_rebuild
+from exercises.services import exercise_dir, progress_rebuild
 from exercises.tests.archives import make_zip, tree_members
 
 PREFIX = "demo-"
@@ -97,8 +98,23 @@ class Command(BaseCommand):
         )
         return users
 
+    def _archives(self, exercises) -> dict[tuple[int, bool], tuple[str, str, int]]:
+        """Each exercise's own starter and reference solution, stored once: (exercise, passed) → file.
+
+        A passing demo attempt holds the solution and a failing one the starter, so a regrade of the
+        demo data shows real before/after changes."""
+        archives = {}
+        for exercise in exercises:
+            for passed, tree in ((True, "solution"), (False, "starter")):
+                data = make_zip(tree_members(exercise_dir(exercise) / tree))
+                name = f"demo/{exercise.slug}-{tree}.zip"
+                default_storage.delete(name)  # seeding again replaces the file instead of adding one
+                name = default_storage.save(name, ContentFile(data))
+                archives[exercise.pk, passed] = (name, hashlib.sha256(data).hexdigest(), len(data))
+        return archives
+
     def _submissions(self, rng, people, exercises, per_learner) -> int:
-        archive = default_storage.save("demo/solution.zip", ContentFile(make_zip(tree_members(PROBE / "solution"))))
+        archives = self._archives(exercises)
         now = timezone.now()
         rows = []
         for user in people:
@@ -115,9 +131,10 @@ class Command(BaseCommand):
                     score = Decimal(round((exercise.max_score - hidden_max) * progress + earned, 2))
                     score = min(score, Decimal(exercise.max_score))
                     verdict = "passed" if score == exercise.max_score else "failed"
+                    archive, sha256, size = archives[exercise.pk, verdict == "passed"]
                     rows.append(Submission(
-                        user=user, exercise=exercise, number=number, archive=archive, archive_sha256="0" * 64,
-                        archive_size=1, status="graded", verdict=verdict, score=score, max_score=exercise.max_score,
+                        user=user, exercise=exercise, number=number, archive=archive, archive_sha256=sha256,
+                        archive_size=size, status="graded", verdict=verdict, score=score, max_score=exercise.max_score,
                         created_at=now - datetime.timedelta(days=rng.uniform(0, 28)),
                         results={"checks": [
                             {"key": c["id"], "stage": "hidden_tests", "title": c["title"], "passed": ok,

@@ -30,6 +30,12 @@ def test_sign_up_open_a_lesson_answer_a_check_mark_complete_and_see_progress(liv
     page.locator(".lesson-card a").first.click()
     assert page.locator(".toc li").count() >= 3
     quiz = page.locator(f"#quiz-{check.key}")
+    # Each choice reads left to right: the radio button first, its text right after it (a card's
+    # full-width input style once stretched the buttons and pushed the text to the far right).
+    for option in quiz.locator("label").all():
+        radio, text = option.locator("input").bounding_box(), option.locator("span, code").last.bounding_box()
+        assert radio["width"] < 30
+        assert 0 <= text["x"] - (radio["x"] + radio["width"]) < 60
     quiz.locator("input[name=chosen]").nth(check.answer).check()
     quiz.get_by_role("button", name="Check").click()
     assert quiz.locator(".quiz-result .good").inner_text() == "Correct."

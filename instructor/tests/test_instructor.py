@@ -52,25 +52,36 @@ def klass(probe_exercise):
     return {"ada": ada, "bob": bob, "cy": cy, "cohort": cohort, "exercise": probe_exercise}
 
 
-INSTRUCTOR_URLS = [
-    ("instructor:matrix", []),
-    ("instructor:stats", ["probe"]),
-    ("instructor:regrade_new", ["probe"]),
-    ("instructor:submissions_csv", ["probe"]),
-    ("instructor:gradebook", []),
-]
+def test_every_instructor_page_refuses_learners_and_sends_anonymous_users_to_log_in(client, klass, instructor):
+    from instructor import urls
 
-
-@pytest.mark.parametrize(("name", "args"), INSTRUCTOR_URLS)
-def test_learners_get_403_and_anonymous_users_log_in(client, klass, name, args):
-    url = reverse(name, args=args)
-    response = Client().get(url)
-    assert (response.status_code, response["Location"]) == (302, f"{reverse('accounts:login')}?next={url}")
+    batch = regrade_start(exercise=klass["exercise"], created_by=instructor, scope="latest")
+    ada_submission = Submission.objects.filter(user=klass["ada"]).first()
+    pages = {
+        "matrix": [],
+        "attempts": [klass["ada"].pk, "probe"],
+        "stats": ["probe"],
+        "regrade_new": ["probe"],
+        "submissions_csv": ["probe"],
+        "review": [ada_submission.pk],
+        "regrade": [batch.pk],
+        "regrade_progress": [batch.pk],
+        "gradebook": [],
+    }
+    assert sorted(pages) == sorted(pattern.name for pattern in urls.urlpatterns)  # a new page must be listed here
     client.force_login(klass["bob"])
-    response = client.get(url)
-    assert response.status_code == 403
-    assert b"ada" not in response.content
-    assert b"403" in response.content
+    for name, args in pages.items():
+        url = reverse(f"instructor:{name}", args=args)
+        anonymous = Client().get(url)
+        assert (name, anonymous.status_code, anonymous.get("Location")) == (
+            name,
+            302,
+            f"{reverse('accounts:login')}?next={url}",
+        )
+        response = client.get(url)
+        assert (name, response.status_code) == (name, 403)
+        assert b"ada" not in response.content
+        assert b"403" in response.content
 
 
 def test_learners_cannot_review_comment_or_regrade(client, klass):

@@ -6,7 +6,9 @@ Pure parsing: errors raise CurriculumError naming the file, nothing touches the 
 import dataclasses
 import datetime
 import hashlib
+import importlib.util
 import re
+import sys
 from pathlib import Path
 
 from course.curriculum import LESSON_DIR, CurriculumError, require, toml_load
@@ -165,24 +167,31 @@ def _hidden(path: Path, data: dict, hidden_points: int, hidden_dir: Path, anchor
     return tuple(tests)
 
 
-# The learner's side of a project in the mutation stage; sandbox/runner/runner.py has the same rule.
-TEST_CONFIG_FILES = ("pytest.ini", "pyproject.toml", "setup.cfg", "tox.ini")
 MUTANT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MAX_MUTANTS = 50
 
 
-def is_test_path(rel: str) -> bool:
-    """A learner's test file: anything under a `tests/` directory; test_*.py, *_test.py,
-    tests.py and conftest.py anywhere; pytest's configuration files at the root."""
-    parts = rel.split("/")
-    name = parts[-1]
-    if len(parts) == 1 and name in TEST_CONFIG_FILES:
-        return True
-    if "tests" in parts[:-1]:
-        return True
-    return name.endswith(".py") and (
-        name.startswith("test_") or name.endswith("_test.py") or name in ("tests.py", "conftest.py")
-    )
+RUNNER_DIR = Path(__file__).resolve().parent.parent / "sandbox" / "runner"
+
+
+def runner_module(name: str):
+    """A module of the grading runner, loaded by path once (sandbox/runner/ is not a package).
+
+    Rules that the site and the sandbox share live there, in one copy. (grader.mssql_ddl loads
+    mssql_hazards.py the same way on its own: it also runs in child processes of other projects,
+    where this module cannot be imported.)
+    """
+    key = f"academy_{name}"
+    if key not in sys.modules:
+        spec = importlib.util.spec_from_file_location(key, RUNNER_DIR / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[key] = module  # dataclasses look their module up while being created
+        spec.loader.exec_module(module)
+    return sys.modules[key]
+
+
+# The learner's side of a project in the mutation stage: their tests and pytest configuration.
+is_test_path = runner_module("project_files").is_test_path
 
 
 def mutants_read(root: Path, anchors: set[str] | None = None) -> tuple[Mutant, ...]:

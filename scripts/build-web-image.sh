@@ -30,7 +30,7 @@ inputs=$(
               -o -name .pytest_cache \) -prune -o -type f \
          -not -name '*.pyc' -not -name '.env' -not -name '.env.*' -not -name 'docker-compose*.yml' -print0 \
       | sort -z | xargs -0 sha256sum
-    sha256sum sandbox/runner/mssql_hazards.py Dockerfile
+    sha256sum sandbox/runner/mssql_hazards.py sandbox/runner/project_files.py Dockerfile
   } | sha256sum | cut -d' ' -f1
 )
 build_unless_current "$image" "$base" "$inputs" "$root" \

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import gzip
+import importlib.util
 import io
 import json
 import os
@@ -74,25 +75,20 @@ DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 MUTANT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 # The mutation stage runs the learner's tests against the reference app: these files are the
-# learner's (tests and pytest configuration), everything else comes from the reference.
-# exercises/curriculum.py is_test_path() must agree (sandbox/tests checks it).
-TEST_CONFIG_FILES = ("pytest.ini", "pyproject.toml", "setup.cfg", "tox.ini")
+# learner's (tests and pytest configuration), everything else comes from the reference. The
+# rule lives in project_files.py beside this file, which the site loads too. The runner runs as
+# `python -I` (no script directory on sys.path), so it loads its sibling by path.
+def _sibling(name: str):
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"academy_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_project_files = _sibling("project_files")
+is_test_path = _project_files.is_test_path
 TEST_SKIP_DIRS = {"__pycache__", ".git", ".venv", "venv", "node_modules", ".pytest_cache", ".ruff_cache"}
-
-
-def is_test_path(rel: str) -> bool:
-    """Is this project-relative path one of the learner's test files? Any file under a directory
-    named `tests`; test_*.py, *_test.py, tests.py and conftest.py anywhere; and the pytest
-    configuration files at the root."""
-    parts = rel.split("/")
-    name = parts[-1]
-    if len(parts) == 1 and name in TEST_CONFIG_FILES:
-        return True
-    if "tests" in parts[:-1]:
-        return True
-    return name.endswith(".py") and (
-        name.startswith("test_") or name.endswith("_test.py") or name in ("tests.py", "conftest.py")
-    )
 
 
 class InputError(Exception):

@@ -141,14 +141,18 @@ def exercises_sync(*, lessons: dict[str, Lesson], sources: dict[str, ExerciseSou
             report.exercises_unpublished.append(slug)
 
 
-def starter_zip(*, exercise: Exercise) -> bytes:
-    """The starter project as a zip with one top-level folder named after the exercise."""
-    root = exercise_dir(exercise) / "starter"
+def tree_zip(root: Path, *, prefix: str = "") -> bytes:
+    """The files under `root` (as `tree_files` picks them) as a zip, each name starting with `prefix`."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for path in tree_files(root):
-            archive.write(path, f"{exercise.slug}/{path.relative_to(root)}")
+            archive.write(path, f"{prefix}{path.relative_to(root)}")
     return buffer.getvalue()
+
+
+def starter_zip(*, exercise: Exercise) -> bytes:
+    """The starter project as a zip with one top-level folder named after the exercise."""
+    return tree_zip(exercise_dir(exercise) / "starter", prefix=f"{exercise.slug}/")
 
 
 def _upload_bytes(upload: UploadedFile) -> bytes:

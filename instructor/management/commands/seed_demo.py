@@ -19,8 +19,7 @@ from accounts.models import User
 from course.models import Lesson
 from exercises.curriculum import tree_hash
 from exercises.models import Exercise, Submission
-from exercises.services import exercise_dir, progress_rebuild
-from exercises.tests.archives import make_zip, tree_members
+from exercises.services import exercise_dir, progress_rebuild, tree_zip
 
 PREFIX = "demo-"
 EXERCISES = 15
@@ -106,7 +105,7 @@ class Command(BaseCommand):
         archives = {}
         for exercise in exercises:
             for passed, tree in ((True, "solution"), (False, "starter")):
-                data = make_zip(tree_members(exercise_dir(exercise) / tree))
+                data = tree_zip(exercise_dir(exercise) / tree)
                 name = f"demo/{exercise.slug}-{tree}.zip"
                 default_storage.delete(name)  # seeding again replaces the file instead of adding one
                 name = default_storage.save(name, ContentFile(data))

@@ -12,11 +12,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from exercises.archive import archive_read
+from exercises.archive import ArchiveContents, archive_read
 from exercises.curriculum import is_test_path, mutants_read, tree_files, tree_hash
 from exercises.models import Exercise, Submission
 from exercises.services import exercise_dir, progress_refresh
-from grader import mssql, scoring
+from grader import mssql, scoring, tamper
 from grader.sandbox import DockerSandbox, SandboxLimits, SandboxUnavailable
 
 logger = logging.getLogger(__name__)
@@ -45,15 +45,21 @@ def _tar_add(archive: tarfile.TarFile, name: str, data: bytes, mode: int = 0o644
     archive.addfile(info, io.BytesIO(data))
 
 
-def payload_build(*, submission: Submission, env: dict[str, str] | None = None) -> bytes:
+def submission_contents(submission: Submission) -> ArchiveContents:
+    with submission.archive.open("rb") as stored:
+        return archive_read(stored.read(), submission.archive.name)
+
+
+def payload_build(
+    *, submission: Submission, env: dict[str, str] | None = None, contents: ArchiveContents | None = None
+) -> bytes:
     """The gzipped tar stream the runner reads on stdin: manifest, learner files, hidden tests;
     with a mutation stage also the solution's app files (reference/) and the mutants' overlays."""
     exercise = submission.exercise
     root = exercise_dir(exercise)
     if tree_hash(root) != exercise.content_hash:
         raise SandboxUnavailable(f"{exercise.source_dir} changed on disk since the last sync_curriculum")
-    with submission.archive.open("rb") as stored:
-        contents = archive_read(stored.read(), submission.archive.name)
+    contents = contents or submission_contents(submission)
     manifest = {
         "schema": 1,
         "django_settings": exercise.django_settings,
@@ -125,10 +131,12 @@ def grade_run(*, submission: Submission, on_event: Callable[[dict], None]) -> sc
         output_bytes=PROTOCOL_OUTPUT_BYTES,
     )
     labels = {"academy.submission": str(submission.pk)}
+    contents = submission_contents(submission)
     box = sandbox()
     config = mssql.config_from_settings()
     if not config.enabled:
-        run = box.run(payload=payload_build(submission=submission), limits=limits, labels=labels, on_event=on_event)
+        payload = payload_build(submission=submission, contents=contents)
+        run = box.run(payload=payload, limits=limits, labels=labels, on_event=on_event)
     else:
         # Each run gets its own database, login and internal network, all removed afterwards.
         run_id = f"{submission.pk}_{secrets.token_hex(4)}"
@@ -136,7 +144,7 @@ def grade_run(*, submission: Submission, on_event: Callable[[dict], None]) -> sc
             with mssql.mssql_run_database(run_id, config=config) as database, box.mssql_network(
                 run_id, mssql_container=config.container
             ) as network:
-                payload = payload_build(submission=submission, env=mssql.exercise_env(database))
+                payload = payload_build(submission=submission, env=mssql.exercise_env(database), contents=contents)
                 run = box.run(payload=payload, limits=limits, labels=labels, on_event=on_event, network=network)
         except mssql.MssqlGradingError as exc:
             raise SandboxUnavailable(str(exc)) from None
@@ -159,6 +167,11 @@ def grade_run(*, submission: Submission, on_event: Callable[[dict], None]) -> sc
         result = scoring.late_penalty_apply(result, penalty_percent=exercise.late_penalty_percent)
     result.results.update({"image_id": run.image_id, "duration_ms": run.duration_ms})
     result.image_id = run.image_id
+    signs = tamper.tamper_signs(contents.members)
+    if signs:
+        result.results["tamper_signs"] = [sign.as_note() for sign in signs]
+        result.flagged = True
+        result.flag_reason = "; ".join(filter(None, [result.flag_reason, tamper.flag_reason(signs)]))
     return result
 
 

@@ -42,8 +42,10 @@ def highlight_lines(path: str, data: bytes, notes: dict[int, list[dict]]) -> lis
 
 
 def notes_for(results: dict, members: dict[str, bytes]) -> dict[str, dict[int, list[dict]]]:
-    """Lint findings, collection errors and failing learner tests, keyed by path and line."""
+    """Lint findings, collection errors, failing learner tests and tampering signs, keyed by path and line."""
     notes: dict[str, dict[int, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for sign in results.get("tamper_signs", []):
+        notes[sign["path"]][sign["line"]].append({"kind": "flag", "text": f"Flag: {sign['text']}"})
     for finding in results.get("lint", []):
         notes[finding["path"]][finding["line"]].append(
             {"kind": "lint", "text": f"{finding['code']} {finding['message']}"}

@@ -97,11 +97,29 @@ def test_grade_stores_verdict_score_and_image(submission, fake):
     assert submission.stage == ""
     assert submission.finished_at is not None
     assert submission.results["duration_ms"] == 1234
+    assert (submission.flagged, submission.flag_reason, "tamper_signs" in submission.results) == (False, "", False)
     progress = ExerciseProgress.objects.get(user=submission.user, exercise=submission.exercise)
     assert (progress.best_score, progress.attempts, progress.passed) == (Decimal("100.00"), 1, True)
     assert sandbox.calls[0]["labels"] == {"academy.submission": str(submission.pk)}
     limits = sandbox.calls[0]["limits"]
     assert (limits.wall_seconds, limits.memory_mb, limits.pids, limits.cpus) == (30, 256, 64, 1.0)
+
+
+def test_code_that_reaches_for_pytest_internals_is_flagged_for_review_at_its_line(probe_exercise, fake):
+    from django.core.files.base import ContentFile
+
+    forged = "from _pytest import reports\n\n\ndef double(x: int) -> int:\n    return x\n"
+    data = make_zip(tree_members(PROBE_EXERCISE / "solution", {"probe/logic.py": forged}))
+    submission = SubmissionFactory(exercise=probe_exercise, archive=ContentFile(data, name="forged.zip"))
+    fake(results=passing_results(probe_exercise))  # what a forged report looks like: all passed
+    services.submission_grade(submission_id=submission.pk)
+    submission.refresh_from_db()
+    # The score stands (a sign can be innocent); an instructor reviews it.
+    assert (submission.verdict, str(submission.score), submission.flagged) == ("passed", "100.00", True)
+    assert submission.flag_reason == "Learner code imports _pytest, pytest's own machinery (probe/logic.py:1)"
+    assert submission.results["tamper_signs"] == [
+        {"path": "probe/logic.py", "line": 1, "text": "imports _pytest, pytest's own machinery"}
+    ]
 
 
 def test_payload_holds_manifest_then_learner_files_and_hidden_tests_apart(submission):

@@ -203,6 +203,7 @@ def test_review_shows_files_with_notes_at_their_lines_and_hidden_details(client,
         verdict="failed",
         results={
             "lint": [{"path": "probe/logic.py", "line": 1, "column": 8, "code": "F401", "message": "`os` unused"}],
+            "tamper_signs": [{"path": "probe/logic.py", "line": 5, "text": "ends the process with os._exit"}],
             "tests": [
                 {
                     "id": "probe/tests/test_logic.py::test_double_of_two_is_four",
@@ -234,6 +235,8 @@ def test_review_shows_files_with_notes_at_their_lines_and_hidden_details(client,
     review = response.context["review"]
     assert "probe/tests/test_logic.py" in review.paths
     assert review.file.lines[0]["notes"] == [{"kind": "lint", "text": "F401 `os` unused"}]
+    assert review.file.lines[4]["notes"] == [{"kind": "flag", "text": "Flag: ends the process with os._exit"}]
+    assert review.notes_by_path["probe/logic.py"] == 2
     assert (
         review.file.lines[0]["html"]
         == '<span class="kn">import</span><span class="w"> </span><span class="nn">os</span>'

@@ -120,6 +120,17 @@ HOSTILE = {
         )
     },
     "os_exit": {"probe/logic.py": "import os\n\n\ndef double(x: int) -> int:\n    os._exit(0)\n"},
+    # Rewrites every test report to "passed" from inside the pytest process that runs the hidden
+    # tests. No sandbox can stop code in that process; the static scan flags it for review.
+    "forged_report": {
+        "probe/logic.py": (
+            "from _pytest.reports import TestReport\n\n_build = TestReport.from_item_and_call\n\n\n"
+            "def _passed(cls, item, call):\n    report = _build(item, call)\n"
+            "    report.outcome, report.longrepr = 'passed', None\n    return report\n\n\n"
+            "TestReport.from_item_and_call = classmethod(_passed)\n\n\n"
+            "def double(x: int) -> int:\n    return x\n"
+        )
+    },
 }
 
 
@@ -176,11 +187,23 @@ def test_hostile_submissions_get_the_right_verdict_and_leave_nothing_behind(cele
     exited = graded["os_exit"]
     assert checks(exited)[DOUBLE] == (False, 0.0)
     assert exited.flagged is True
-    assert "never reported" in exited.flag_reason
+    assert exited.flag_reason == (
+        "The hidden-test run exited 0 but 1 of 2 tests never reported (os._exit or report tampering?).; "
+        "Learner code ends the process with os._exit (probe/logic.py:5)"
+    )
+
+    forged = graded["forged_report"]
+    assert (forged.flagged, forged.flag_reason) == (
+        True,
+        "Learner code imports _pytest, pytest's own machinery (probe/logic.py:1)",
+    )
+    assert forged.results["tamper_signs"] == [
+        {"path": "probe/logic.py", "line": 1, "text": "imports _pytest, pytest's own machinery"}
+    ]
 
     assert grading_containers() == []
     after = wait_graded([submit(user=learner, exercise=probe_exercise, data=project(SOLUTION))])[0]
-    assert (after.verdict, str(after.score)) == ("passed", "100.00")
+    assert (after.verdict, str(after.score), after.flagged, after.flag_reason) == ("passed", "100.00", False, "")
 
 
 def test_archive_escape_is_refused_before_anything_is_queued(celery_worker, learner, probe_exercise):

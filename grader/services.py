@@ -171,7 +171,7 @@ def grade_run(*, submission: Submission, on_event: Callable[[dict], None]) -> sc
     if signs:
         result.results["tamper_signs"] = [sign.as_note() for sign in signs]
         result.flagged = True
-        result.flag_reason = "; ".join(filter(None, [result.flag_reason, tamper.flag_reason(signs)]))
+        result.flag_reason = " ".join(filter(None, [result.flag_reason, tamper.flag_reason(signs)]))
     return result
 
 

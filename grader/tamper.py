@@ -82,6 +82,5 @@ def tamper_signs(members: Iterable[Member]) -> list[Sign]:
 
 def flag_reason(signs: list[Sign]) -> str:
     """One line for the submission's flag: the first signs with where they are."""
-    return "Learner code " + "; ".join(f"{s.text} ({s.path}:{s.line})" for s in signs[:3]) + (
-        f"; and {len(signs) - 3} more" if len(signs) > 3 else ""
-    )
+    more = f"; and {len(signs) - 3} more" if len(signs) > 3 else ""
+    return "Learner code " + "; ".join(f"{s.text} ({s.path}:{s.line})" for s in signs[:3]) + more + "."

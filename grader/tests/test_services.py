@@ -116,7 +116,7 @@ def test_code_that_reaches_for_pytest_internals_is_flagged_for_review_at_its_lin
     submission.refresh_from_db()
     # The score stands (a sign can be innocent); an instructor reviews it.
     assert (submission.verdict, str(submission.score), submission.flagged) == ("passed", "100.00", True)
-    assert submission.flag_reason == "Learner code imports _pytest, pytest's own machinery (probe/logic.py:1)"
+    assert submission.flag_reason == "Learner code imports _pytest, pytest's own machinery (probe/logic.py:1)."
     assert submission.results["tamper_signs"] == [
         {"path": "probe/logic.py", "line": 1, "text": "imports _pytest, pytest's own machinery"}
     ]

@@ -72,9 +72,9 @@ def test_signs_are_in_path_and_line_order_once_per_line_and_capped():
 
 def test_the_flag_reason_names_the_first_three_signs_and_counts_the_rest():
     signs = [Sign("a.py", n, "imports _pytest, pytest's own machinery") for n in range(1, 6)]
-    assert flag_reason(signs[:1]) == "Learner code imports _pytest, pytest's own machinery (a.py:1)"
+    assert flag_reason(signs[:1]) == "Learner code imports _pytest, pytest's own machinery (a.py:1)."
     assert flag_reason(signs) == (
         "Learner code imports _pytest, pytest's own machinery (a.py:1); "
         "imports _pytest, pytest's own machinery (a.py:2); "
-        "imports _pytest, pytest's own machinery (a.py:3); and 2 more"
+        "imports _pytest, pytest's own machinery (a.py:3); and 2 more."
     )

@@ -47,6 +47,7 @@ def test_exercise_verifies_itself_through_the_grader(celery_worker, learner, roo
 
     solution = graded["solution"]
     assert (solution.verdict, solution.score) == ("passed", exercise.max_score), solution.results.get("checks")
+    assert (solution.flagged, solution.flag_reason) == (False, ""), "the reference solution looks tampered with"
     assert graded["starter"].score <= exercise.max_score * 0.3
     anchors = {check["anchor"] for check in solution.results["checks"] if check["stage"] == "hidden_tests"}
     assert anchors <= {t["anchor"] for t in exercise.hidden_tests}

@@ -188,14 +188,14 @@ def test_hostile_submissions_get_the_right_verdict_and_leave_nothing_behind(cele
     assert checks(exited)[DOUBLE] == (False, 0.0)
     assert exited.flagged is True
     assert exited.flag_reason == (
-        "The hidden-test run exited 0 but 1 of 2 tests never reported (os._exit or report tampering?).; "
-        "Learner code ends the process with os._exit (probe/logic.py:5)"
+        "The hidden-test run exited 0 but 1 of 2 tests never reported (os._exit or report tampering?). "
+        "Learner code ends the process with os._exit (probe/logic.py:5)."
     )
 
     forged = graded["forged_report"]
     assert (forged.flagged, forged.flag_reason) == (
         True,
-        "Learner code imports _pytest, pytest's own machinery (probe/logic.py:1)",
+        "Learner code imports _pytest, pytest's own machinery (probe/logic.py:1).",
     )
     assert forged.results["tamper_signs"] == [
         {"path": "probe/logic.py", "line": 1, "text": "imports _pytest, pytest's own machinery"}

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install -q --disable-pip-version-check
 
-.PHONY: run test lint bench sandbox-image services clean
+.PHONY: run test test-fast lint bench sandbox-image services clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -30,6 +30,11 @@ test: $(VENV)/.installed-dev
 	$(PY) manage.py mssql_ddl --exercises --check
 	$(MAKE) --no-print-directory web-image
 	$(PY) -m pytest
+
+## test-fast: lint and the tests that need no Docker, Redis or browser (about 70 s); before every commit
+test-fast: $(VENV)/.installed-dev
+	$(MAKE) --no-print-directory lint
+	$(PY) -m pytest -m "not integration and not browser"
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

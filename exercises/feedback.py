@@ -63,7 +63,7 @@ def lesson_url(slug: str, anchor: str) -> str:
 
 def feedback_for(*, submission: Submission, show_hidden_details: bool) -> Feedback | None:
     results = submission.results or {}
-    if "checks" not in results:
+    if "checks" not in results or submission.verdict == Submission.HELD_FOR_REVIEW:
         return None
     checks = [
         FeedbackCheck(
@@ -93,7 +93,8 @@ def feedback_for(*, submission: Submission, show_hidden_details: bool) -> Feedba
         failing_tests=failing,
         lint=results.get("lint", []),
         lint_url=lesson_url(*LINT_LESSON),
-        collection_errors=results.get("collection_errors", []),
+        # The hidden run's own import errors can quote what learner code read there: never shown.
+        collection_errors=[e for e in results.get("collection_errors", []) if e.get("stage") != "hidden_tests"],
         limit=results.get("limit"),
         stages=stages,
         truncated=results.get("truncated", {}),

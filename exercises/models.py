@@ -90,6 +90,8 @@ class Submission(models.Model):
         INFRA_ERROR = "infra_error", "Infrastructure error"
 
     TERMINAL = (Status.GRADED, Status.ERROR)
+    # What a learner sees as the verdict of their own held submission (never stored).
+    HELD_FOR_REVIEW = "held_for_review"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions")
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="submissions")
@@ -111,6 +113,9 @@ class Submission(models.Model):
     infra_retries = models.PositiveSmallIntegerField(default=0)
     flagged = models.BooleanField(default=False, help_text="Suspected tampering: review by an instructor.")
     flag_reason = models.CharField(max_length=300, blank=True)
+    # A report that honest code cannot produce (docs/grading-integrity.md): the learner sees
+    # "held for review" instead of the score, and it counts toward nothing until released.
+    held = models.BooleanField(default=False, help_text="Held for review: hidden from the learner and from progress.")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -162,6 +167,8 @@ class ExerciseProgress(models.Model):
     best_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     passed = models.BooleanField(default=False)
+    # Some submission of this learner's is held for review.
+    held = models.BooleanField(default=False)
     last_submitted_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

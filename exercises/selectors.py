@@ -7,6 +7,14 @@ from accounts.models import User
 from exercises.models import Exercise, Submission
 
 
+def for_viewer(submission: Submission, user: User) -> Submission:
+    """A learner's own held submission shows no score and the verdict "held for review" until
+    an instructor releases it (in memory only: never saved)."""
+    if submission.held and not user.is_instructor:
+        submission.score, submission.verdict = None, Submission.HELD_FOR_REVIEW
+    return submission
+
+
 def published(prefix: str = "") -> Q:
     """An exercise that learners see, reached through `prefix` (e.g. "exercise_progress__exercise__").
 
@@ -45,6 +53,7 @@ def exercise_page(*, slug: str, user: User) -> ExercisePage:
     """A published exercise with the user's own submissions, newest first. Raises DoesNotExist."""
     exercise = published_exercises().select_related("lesson").get(slug=slug)
     submissions = list(Submission.objects.filter(exercise=exercise, user=user).defer("results").order_by("-created_at"))
+    submissions = [for_viewer(submission, user) for submission in submissions]
     return ExercisePage(exercise=exercise, submissions=submissions)
 
 
@@ -53,7 +62,7 @@ def submission_visible_to(*, pk: int, user: User) -> Submission:
     submissions = Submission.objects.select_related("exercise", "exercise__lesson", "user")
     if not user.is_instructor:
         submissions = submissions.filter(user=user)
-    return submissions.get(pk=pk)
+    return for_viewer(submissions.get(pk=pk), user)
 
 
 def exercises_for_user(*, user: User) -> QuerySet[Exercise]:
@@ -68,7 +77,7 @@ def exercises_for_user(*, user: User) -> QuerySet[Exercise]:
         .select_related("lesson")
         .alias(mine=mine)
         .annotate(
-            best_score=Max("mine__score", filter=Q(mine__status=Submission.Status.GRADED)),
+            best_score=Max("mine__score", filter=Q(mine__status=Submission.Status.GRADED, mine__held=False)),
             attempts_used=Count("mine", filter=Q(mine__counts_as_attempt=True)),
             submissions_count=Count("mine"),
             pending=Count("mine", filter=Q(mine__status__in=[Submission.Status.QUEUED, Submission.Status.RUNNING])),
@@ -83,10 +92,21 @@ def submissions_of(*, user: User, exercise_slug: str | None = None, limit: int =
     submissions = Submission.objects.filter(user=user).select_related("exercise").defer("results")
     if exercise_slug is not None:
         submissions = submissions.filter(exercise__slug=exercise_slug)
-    return list(submissions.order_by("-created_at", "-pk")[:limit])
+    return [for_viewer(submission, user) for submission in submissions.order_by("-created_at", "-pk")[:limit]]
 
 
-STATUS_FIELDS = ("pk", "user_id", "exercise_id", "status", "stage", "verdict", "score", "max_score", "created_at")
+STATUS_FIELDS = (
+    "pk",
+    "user_id",
+    "exercise_id",
+    "status",
+    "stage",
+    "verdict",
+    "score",
+    "max_score",
+    "held",
+    "created_at",
+)
 
 
 def submission_status_visible_to(*, pk: int, user: User) -> Submission:
@@ -94,4 +114,4 @@ def submission_status_visible_to(*, pk: int, user: User) -> Submission:
     submissions = Submission.objects.only(*STATUS_FIELDS)
     if not user.is_instructor:
         submissions = submissions.filter(user=user)
-    return submissions.get(pk=pk)
+    return for_viewer(submissions.get(pk=pk), user)

@@ -26,9 +26,11 @@ PROGRESS_BATCH = 250  # rows per INSERT: 7 columns each stays under SQL Server's
 def _progress_aggregates() -> dict:
     """What an ExerciseProgress row holds, as aggregates over that learner's submissions."""
     return {
-        "best_score": Max("score", filter=Q(status=Submission.Status.GRADED)),
+        # A held submission counts as an attempt, but its score counts only once released.
+        "best_score": Max("score", filter=Q(status=Submission.Status.GRADED, held=False)),
         "attempts": Count("pk", filter=Q(counts_as_attempt=True)),
-        "passes": Count("pk", filter=Q(verdict=Submission.Verdict.PASSED)),
+        "passes": Count("pk", filter=Q(verdict=Submission.Verdict.PASSED, held=False)),
+        "holds": Count("pk", filter=Q(held=True)),
         "last_submitted_at": Max("created_at"),
     }
 
@@ -49,6 +51,7 @@ def progress_refresh(*, user_id: int, exercise_id: int) -> ExerciseProgress:
         )
         progress.best_score, progress.attempts = summary["best_score"], summary["attempts"]
         progress.passed, progress.last_submitted_at = summary["passes"] > 0, summary["last_submitted_at"]
+        progress.held = summary["holds"] > 0
         progress.save()
     return progress
 
@@ -59,12 +62,12 @@ def progress_rebuild() -> int:
     ExerciseProgress.objects.all().delete()
     rows = (
         Submission.objects.values("user_id", "exercise_id").annotate(**_progress_aggregates()).order_by()
-        .values_list("user_id", "exercise_id", "best_score", "attempts", "passes", "last_submitted_at")
+        .values_list("user_id", "exercise_id", "best_score", "attempts", "passes", "holds", "last_submitted_at")
     )  # fmt: skip
     batch, written = [], 0
-    for user_id, exercise_id, best, attempts, passes, last in rows.iterator(chunk_size=2000):
+    for user_id, exercise_id, best, attempts, passes, holds, last in rows.iterator(chunk_size=2000):
         batch.append(ExerciseProgress(user_id=user_id, exercise_id=exercise_id, best_score=best, attempts=attempts,
-                                      passed=passes > 0, last_submitted_at=last))  # fmt: skip
+                                      passed=passes > 0, held=holds > 0, last_submitted_at=last))  # fmt: skip
         if len(batch) == PROGRESS_BATCH:
             written += len(ExerciseProgress.objects.bulk_create(batch, batch_size=PROGRESS_BATCH))
             batch = []

@@ -12,6 +12,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from exercises.models import Submission
 
 Verdict = Submission.Verdict
+# The version of the runner's results this host reads (sandbox/runner/runner.py SCHEMA): a
+# grading image of another version is refused as an infrastructure error, never scored.
+RESULTS_SCHEMA = 2
 MESSAGE_CAP = 4096
 OUTPUT_CAP = 16384
 MAX_TESTS = 500
@@ -71,6 +74,8 @@ class Grade:
     flag_reason: str = ""
     error_message: str = ""
     image_id: str = ""
+    # Held for review: a report honest code cannot produce (docs/grading-integrity.md).
+    held: bool = False
 
 
 def _cap(value, limit: int = MESSAGE_CAP) -> str:
@@ -159,6 +164,11 @@ def clean_results(raw: dict) -> dict:
         }
     else:
         reference = None
+    integrity = [
+        {"stage": _cap(item.get("stage"), 32), "problem": _cap(item.get("problem"), 300)}
+        for item in (raw.get("integrity") if isinstance(raw.get("integrity"), list) else [])[:40]
+        if isinstance(item, dict)
+    ]
     truncated = raw.get("truncated") if isinstance(raw.get("truncated"), dict) else {}
     mssql = _mssql_findings(raw.get("mssql"))
     cleaned = {
@@ -172,6 +182,7 @@ def clean_results(raw: dict) -> dict:
         "mutants": mutants,
         "mutation_reference": reference,
         "mssql": mssql,
+        "integrity": integrity,
     }  # fmt: skip
     if "mssql" in raw:
         cleaned["truncated"]["mssql"] = bool(truncated.get("mssql")) or (
@@ -222,7 +233,11 @@ def grade(
     oom_killed: bool,
     output_exceeded: bool,
     stages_started: list[str],
+    forged: list[str] = (),
+    hidden_lines: frozenset[str] = frozenset(),
 ) -> Grade:
+    """`forged`: hidden check ids whose real test and twin both passed (grader.twins);
+    `hidden_lines`: the hidden files' lines, which no message shown to a learner may quote."""
     if raw_results is None:
         # The container ended without printing results: a limit killed it, or the runner broke.
         verdict = (
@@ -253,6 +268,16 @@ def grade(
             counts_as_attempt=True,
             results={"checks": [], "stages": [], "lint": [], "limit": limit, "collection_errors": []},
         )
+    if raw_results.get("schema") != RESULTS_SCHEMA:
+        return Grade(
+            status=Submission.Status.ERROR,
+            verdict=Verdict.INFRA_ERROR,
+            score=None,
+            counts_as_attempt=False,
+            results={},
+            error_message=f"The grading image speaks results schema {raw_results.get('schema')!r}, not "
+            f"{RESULTS_SCHEMA}: it is out of date. This is not counted as an attempt.",
+        )
     results = clean_results(raw_results)
     if results["internal_error"]:
         return Grade(
@@ -265,6 +290,9 @@ def grade(
         )
     stages = {stage["name"]: stage for stage in results["stages"]}
     checks, flagged, flag_reason = [], False, ""
+    problems = {}
+    for item in results["integrity"]:
+        problems.setdefault(item["stage"], item["problem"])
 
     # The learner's own tests: points in proportion to the tests that passed.
     if spec.rubric["learner_tests"]:
@@ -272,14 +300,14 @@ def grade(
         passed = sum(t["outcome"] == "passed" for t in own)
         stage = stages.get("learner_tests")
         ratio = passed / len(own) if own and stage and stage["status"] in {"passed", "failed"} else 0
-        checks.append(
-            _stage_check(
-                "learner_tests",
-                spec,
-                ratio,
-                f"{passed} of {len(own)} of your tests passed" if own else "No tests of yours were collected.",
+        detail = f"{passed} of {len(own)} of your tests passed" if own else "No tests of yours were collected."
+        if "learner_tests" in problems:
+            # Outcomes were rewritten (a conftest.py hook, a patch of pytest): they prove nothing.
+            ratio, detail = 0, (
+                "Your test run reported a test that must fail as passed, so its outcomes were rewritten "
+                "(a conftest.py hook or a patch of pytest). These points need pytest's own outcomes."
             )
-        )
+        checks.append(_stage_check("learner_tests", spec, ratio, detail))
 
     # Hidden tests: only the ids in exercise.toml count; one that never reported has failed.
     hidden_stage = stages.get("hidden_tests")
@@ -302,7 +330,7 @@ def grade(
                 "lesson": spec.lesson_slug,
                 "anchor": hidden["anchor"],
                 "visibility": "hidden",
-                "message": (test["message"] if test else "This test did not report a result."),
+                "message": (scrub(test["message"], hidden_lines) if test else "This test did not report a result."),
             }
         )
     if hidden_stage and hidden_stage["exit_code"] == 0 and missing and spec.hidden_tests:
@@ -311,6 +339,19 @@ def grade(
             f"The hidden-test run exited 0 but {missing} of {len(spec.hidden_tests)} tests never "
             "reported (os._exit or report tampering?)."
         )
+
+    held = bool(forged) or "hidden_tests" in problems
+    reasons = []
+    if forged:
+        reasons.append(f"{len(forged)} hidden test{'s' if len(forged) != 1 else ''} passed together with "
+                       f"{'their' if len(forged) != 1 else 'its'} opposite twin: the hidden-test report was forged.")
+    if "hidden_tests" in problems:
+        reasons.append(f"Hidden-test report: {problems['hidden_tests']}.")
+    reasons.extend(f"{name}: {problems[name]}." for name in ("learner_tests", "django_check", "migrations")
+                   if name in problems)  # fmt: skip
+    if reasons:
+        flagged = True
+        flag_reason = " ".join(filter(None, [flag_reason, *reasons]))
 
     for name in ("lint", "django_check", "migrations"):
         if not spec.rubric[name]:
@@ -360,7 +401,31 @@ def grade(
         results=results,
         flagged=flagged,
         flag_reason=flag_reason,
+        held=held,
     )
+
+
+def scrub(message: str, hidden_lines: frozenset[str]) -> str:
+    """A hidden test's message without any line that quotes the hidden files, capped."""
+    lines = message.splitlines()
+    long_lines = [h for h in hidden_lines if len(h) >= 12]
+    kept = [
+        line for line in lines
+        if line.strip() not in hidden_lines and not any(h in line for h in long_lines)
+    ]  # fmt: skip
+    if len(kept) < len(lines):
+        kept.append("[lines quoting the hidden tests removed]")
+    return _cap("\n".join(kept), 1000)
+
+
+def hidden_lines_of(files: dict[str, bytes]) -> frozenset[str]:
+    """Every non-trivial line of the hidden files, stripped, for `scrub`."""
+    lines = set()
+    for content in files.values():
+        for line in content.decode("utf-8", errors="replace").splitlines():
+            if len(line.strip()) >= 4:
+                lines.add(line.strip())
+    return frozenset(lines)
 
 
 def _shares(points: int, count: int) -> list[float]:

@@ -4,8 +4,10 @@ import datetime
 import io
 import json
 import logging
+import random
 import secrets
 import tarfile
+import threading
 from collections.abc import Callable
 
 from django.conf import settings
@@ -16,8 +18,8 @@ from exercises.archive import ArchiveContents, archive_read
 from exercises.curriculum import is_test_path, mutants_read, tree_files, tree_hash
 from exercises.models import Exercise, Submission
 from exercises.services import exercise_dir, progress_refresh
-from grader import mssql, scoring, tamper
-from grader.sandbox import DockerSandbox, SandboxLimits, SandboxUnavailable
+from grader import mssql, scoring, tamper, twins
+from grader.sandbox import DockerSandbox, SandboxLimits, SandboxRun, SandboxUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +37,9 @@ def sandbox() -> DockerSandbox:
 
 
 def running_deadline(exercise: Exercise) -> datetime.timedelta:
-    """How long a RUNNING row may stay so before it counts as stuck."""
-    return datetime.timedelta(seconds=exercise.wall_seconds + settings.GRADER_STUCK_GRACE_SECONDS)
+    """How long a RUNNING row may stay so before it counts as stuck (two sandbox runs, which
+    run one after the other when grading on SQL Server)."""
+    return datetime.timedelta(seconds=2 * exercise.wall_seconds + settings.GRADER_STUCK_GRACE_SECONDS)
 
 
 def _tar_add(archive: tarfile.TarFile, name: str, data: bytes, mode: int = 0o644) -> None:
@@ -50,28 +53,46 @@ def submission_contents(submission: Submission) -> ArchiveContents:
         return archive_read(stored.read(), submission.archive.name)
 
 
+def hidden_files(exercise: Exercise) -> dict[str, bytes]:
+    root = exercise_dir(exercise) / "hidden_tests"
+    return {path.relative_to(root).as_posix(): path.read_bytes() for path in tree_files(root)} if root.is_dir() else {}
+
+
+def hidden_suite(exercise: Exercise) -> twins.HiddenSuite:
+    """This run's hidden suite: every test renamed at random and paired with its twin."""
+    return twins.suite_build(
+        files=hidden_files(exercise), check_ids=[t["id"] for t in exercise.hidden_tests], rng=random.SystemRandom()
+    )
+
+
 def payload_build(
-    *, submission: Submission, env: dict[str, str] | None = None, contents: ArchiveContents | None = None
+    *,
+    submission: Submission,
+    stages: list[str],
+    env: dict[str, str] | None = None,
+    contents: ArchiveContents | None = None,
+    hidden: twins.HiddenSuite | None = None,
 ) -> bytes:
-    """The gzipped tar stream the runner reads on stdin: manifest, learner files, hidden tests;
-    with a mutation stage also the solution's app files (reference/) and the mutants' overlays."""
+    """The gzipped tar stream the runner reads on stdin: manifest and learner files; the hidden
+    suite only for the hidden-tests run, and for a mutation stage the solution's app files
+    (reference/) and the mutants' overlays."""
     exercise = submission.exercise
     root = exercise_dir(exercise)
     if tree_hash(root) != exercise.content_hash:
         raise SandboxUnavailable(f"{exercise.source_dir} changed on disk since the last sync_curriculum")
     contents = contents or submission_contents(submission)
     manifest = {
-        "schema": 1,
+        "schema": scoring.RESULTS_SCHEMA,
         "django_settings": exercise.django_settings,
-        "stages": [stage for stage, points in exercise.rubric.items() if points > 0],
-        "hidden_ids": [test["id"] for test in exercise.hidden_tests],
+        "stages": stages,
+        "hidden_ids": hidden.run_ids if hidden else [],
         "deadline_seconds": max(1, exercise.wall_seconds - RUNNER_RESERVE_SECONDS),
         "output_limit_bytes": exercise.output_kb * 1024,
         # The exercise's settings read their database from these: SQLite unless this run has
         # its own SQL Server database and login (grader.mssql).
         "env": env or {"DATABASE_ENGINE": "sqlite"},
     }
-    mutants = [m.name for m in mutants_read(root)] if exercise.rubric.get("mutation") else []
+    mutants = [m.name for m in mutants_read(root)] if "mutation" in stages else []
     if mutants:
         manifest["mutants"] = mutants
     buffer = io.BytesIO()
@@ -79,9 +100,8 @@ def payload_build(
         _tar_add(archive, "manifest.json", json.dumps(manifest).encode())
         for member in contents.members:
             _tar_add(archive, f"learner/{member.path}", member.data, 0o755 if member.executable else 0o644)
-        hidden_root = root / "hidden_tests"
-        for path in tree_files(hidden_root) if hidden_root.is_dir() else []:
-            _tar_add(archive, f"hidden/{path.relative_to(hidden_root).as_posix()}", path.read_bytes())
+        for rel, data in sorted(hidden.files.items()) if hidden else []:
+            _tar_add(archive, f"hidden/{rel}", data)
         if mutants:
             solution = root / "solution"
             for path in tree_files(solution):
@@ -117,9 +137,87 @@ def _claim(submission_id: int) -> Submission | None:
         return submission
 
 
-def grade_run(*, submission: Submission, on_event: Callable[[dict], None]) -> scoring.Grade:
-    """Run one submission in a fresh sandbox and score it; writes nothing.
+def _runs(
+    *, box: DockerSandbox, payloads: dict[str, bytes], limits: SandboxLimits, labels: dict[str, str],
+    on_event: Callable[[dict], None], network: str | None = None,
+) -> dict[str, SandboxRun]:
+    """The learner-visible run and the hidden-tests run, each in its own fresh container. On
+    SQLite they run side by side (the hidden run reports no live stages); with a SQL Server
+    database they share it, so one after the other."""
+    extra = {"network": network} if network else {}
 
+    def run(part: str, events: Callable[[dict], None]) -> SandboxRun:
+        return box.run(payload=payloads[part], limits=limits, labels={**labels, "academy.part": part},
+                       on_event=events, **extra)  # fmt: skip
+
+    if network or len(payloads) == 1:
+        return {part: run(part, on_event) for part in payloads}
+    side: dict = {}
+
+    def hidden() -> None:
+        try:
+            side["run"] = run("hidden", lambda event: None)
+        except BaseException as exc:  # re-raised in the caller's thread
+            side["error"] = exc
+
+    thread = threading.Thread(target=hidden, name="grader-hidden-run", daemon=True)
+    thread.start()
+    try:
+        visible = run("visible", on_event)
+    finally:
+        thread.join()
+    if "error" in side:
+        raise side["error"]
+    on_event({"event": "stage", "stage": "hidden_tests", "state": "started"})
+    return {"visible": visible, "hidden": side["run"]}
+
+
+def _merge(runs: dict[str, SandboxRun], suite: twins.HiddenSuite, stage_order: list[str]) -> tuple[dict | None, list]:
+    """One results object from the two runs, with the hidden run's random test names mapped back
+    to the exercise's check ids. Returns (results or None, forged check ids)."""
+    if any(run.results is None for run in runs.values()):
+        return None, []
+    visible = runs.get("visible")
+    raw = dict(visible.results) if visible else {"schema": scoring.RESULTS_SCHEMA, "stages": [], "tests": []}
+    hidden = runs.get("hidden")
+    if hidden is None:
+        return raw, []
+    other = hidden.results
+    if other.get("schema") != raw.get("schema"):
+        raw["schema"] = other.get("schema")
+    raw["internal_error"] = raw.get("internal_error") or other.get("internal_error")
+    integrity = [*(raw.get("integrity") or []), *(other.get("integrity") or [])]
+    outcomes: dict[str, str] = {}
+    tests = [t for t in raw.get("tests") or [] if isinstance(t, dict) and t.get("stage") != "hidden_tests"]
+    for test in other.get("tests") or []:
+        if not isinstance(test, dict) or test.get("stage") != "hidden_tests":
+            continue
+        run_id = test.get("id")
+        outcomes[run_id] = test.get("outcome")
+        if run_id in suite.real:
+            tests.append({**test, "id": suite.real[run_id]})
+        elif run_id not in suite.twins and len(integrity) < 40:
+            integrity.append({"stage": "hidden_tests", "problem": f"a report for a test that was never run: "
+                              f"{str(run_id)[:120]}"})  # fmt: skip
+    stages = [s for s in raw.get("stages") or [] if isinstance(s, dict) and s.get("name") != "hidden_tests"]
+    for stage in other.get("stages") or []:
+        if isinstance(stage, dict) and stage.get("name") == "hidden_tests":
+            current = stage.get("current_test")
+            stages.append({**stage, "current_test": suite.real.get(current) or suite.twins.get(current)})
+    stages.sort(key=lambda s: stage_order.index(s.get("name")) if s.get("name") in stage_order else 99)
+    errors = [e for e in raw.get("collection_errors") or [] if isinstance(e, dict)]
+    errors += [{**e, "stage": "hidden_tests"} for e in other.get("collection_errors") or [] if isinstance(e, dict)]
+    truncated = {**(raw.get("truncated") or {})}
+    truncated["tests"] = bool(truncated.get("tests")) or bool((other.get("truncated") or {}).get("tests"))
+    raw.update(stages=stages, tests=tests, collection_errors=errors, integrity=integrity, truncated=truncated)
+    return raw, twins.forged_pairs(suite, outcomes)
+
+
+def grade_run(*, submission: Submission, on_event: Callable[[dict], None]) -> scoring.Grade:
+    """Run one submission in fresh sandboxes and score it; writes nothing.
+
+    Two containers: the learner-visible stages, which never see the hidden tests, and the hidden
+    tests (renamed and twinned per run, grader.twins), whose output never reaches the learner.
     Used for first grades and for instructors' regrades. Raises SandboxUnavailable.
     """
     exercise = submission.exercise
@@ -132,22 +230,42 @@ def grade_run(*, submission: Submission, on_event: Callable[[dict], None]) -> sc
     )
     labels = {"academy.submission": str(submission.pk)}
     contents = submission_contents(submission)
+    stages = [stage for stage, points in exercise.rubric.items() if points > 0]
+    suite = hidden_suite(exercise)
     box = sandbox()
+
+    def payloads(env: dict[str, str] | None = None) -> dict[str, bytes]:
+        parts = {}
+        if [s for s in stages if s != "hidden_tests"]:
+            parts["visible"] = payload_build(submission=submission, stages=[s for s in stages if s != "hidden_tests"],
+                                             env=env, contents=contents)  # fmt: skip
+        if "hidden_tests" in stages:
+            parts["hidden"] = payload_build(submission=submission, stages=["hidden_tests"], env=env,
+                                            contents=contents, hidden=suite)  # fmt: skip
+        return parts
+
     config = mssql.config_from_settings()
     if not config.enabled:
-        payload = payload_build(submission=submission, contents=contents)
-        run = box.run(payload=payload, limits=limits, labels=labels, on_event=on_event)
+        runs = _runs(box=box, payloads=payloads(), limits=limits, labels=labels, on_event=on_event)
     else:
-        # Each run gets its own database, login and internal network, all removed afterwards.
+        # Each grading gets its own database, login and internal network, all removed afterwards.
         run_id = f"{submission.pk}_{secrets.token_hex(4)}"
         try:
             with mssql.mssql_run_database(run_id, config=config) as database, box.mssql_network(
                 run_id, mssql_container=config.container
             ) as network:
-                payload = payload_build(submission=submission, env=mssql.exercise_env(database), contents=contents)
-                run = box.run(payload=payload, limits=limits, labels=labels, on_event=on_event, network=network)
+                runs = _runs(box=box, payloads=payloads(mssql.exercise_env(database)), limits=limits, labels=labels,
+                             on_event=on_event, network=network)  # fmt: skip
         except mssql.MssqlGradingError as exc:
             raise SandboxUnavailable(str(exc)) from None
+    timed_out = any(run.timed_out for run in runs.values())
+    oom_killed = any(run.oom_killed for run in runs.values())
+    output_exceeded = any(run.output_exceeded for run in runs.values())
+    raw, forged = _merge(runs, suite, stages)
+    if raw is None and not (timed_out or oom_killed or output_exceeded):
+        # Killed from outside (an operator, Docker, the host's memory killer): not the learner's doing.
+        codes = {part: run.exit_code for part, run in runs.items()}
+        raise SandboxUnavailable(f"a sandbox ended without results and without hitting a limit (exit codes {codes})")
     spec = scoring.ExerciseSpec(
         lesson_slug=exercise.lesson.slug,
         max_score=exercise.max_score,
@@ -157,22 +275,47 @@ def grade_run(*, submission: Submission, on_event: Callable[[dict], None]) -> sc
     )
     result = scoring.grade(
         spec=spec,
-        raw_results=run.results,
-        timed_out=run.timed_out,
-        oom_killed=run.oom_killed,
-        output_exceeded=run.output_exceeded,
-        stages_started=run.stages_started,
+        raw_results=raw,
+        timed_out=timed_out,
+        oom_killed=oom_killed,
+        output_exceeded=output_exceeded,
+        stages_started=[stage for run in runs.values() for stage in run.stages_started],
+        forged=forged,
+        hidden_lines=scoring.hidden_lines_of({**hidden_files(exercise), **suite.files}),
     )
     if exercise.due_at and submission.created_at > exercise.due_at:
         result = scoring.late_penalty_apply(result, penalty_percent=exercise.late_penalty_percent)
-    result.results.update({"image_id": run.image_id, "duration_ms": run.duration_ms})
-    result.image_id = run.image_id
+    image_id = next(iter(runs.values())).image_id if runs else ""
+    # The two runs overlap on SQLite and follow each other on SQL Server.
+    durations = [run.duration_ms for run in runs.values()]
+    duration_ms = sum(durations) if config.enabled else max(durations, default=0)
+    result.results.update({"image_id": image_id, "duration_ms": duration_ms})
+    result.results["twins"] = {"pairs": len(suite.twins), "untwinned": len(suite.untwinned), "forged": forged}
+    result.image_id = image_id
     signs = tamper.tamper_signs(contents.members)
     if signs:
         result.results["tamper_signs"] = [sign.as_note() for sign in signs]
         result.flagged = True
         result.flag_reason = " ".join(filter(None, [result.flag_reason, tamper.flag_reason(signs)]))
+    result.results["review"] = {"held": result.held, "flagged": result.flagged, "reason": result.flag_reason[:300]}
     return result
+
+
+def grade_store(*, submission: Submission, result: scoring.Grade, attempt: bool = True) -> None:
+    """Store a graded result on a locked submission: the one place that writes a Grade, for
+    first grades and published regrades alike. `attempt=False` keeps the attempt flag (a regrade
+    never changes whether a submission counted)."""
+    submission.status, submission.verdict, submission.score = result.status, result.verdict, result.score
+    if attempt:
+        submission.counts_as_attempt = result.counts_as_attempt
+    submission.results = result.results
+    submission.flagged, submission.flag_reason = result.flagged, result.flag_reason[:300]
+    submission.held = result.held
+    submission.error_message = result.error_message
+    submission.image_id, submission.stage, submission.finished_at = result.image_id[:80], "", timezone.now()
+    submission.full_clean(exclude=["archive"])
+    submission.save()
+    progress_refresh(user_id=submission.user_id, exercise_id=submission.exercise_id)
 
 
 def submission_grade(*, submission_id: int) -> Submission | None:
@@ -192,14 +335,7 @@ def submission_grade(*, submission_id: int) -> Submission | None:
         submission = Submission.objects.select_for_update().get(pk=submission.pk)
         if submission.is_terminal:
             return submission
-        submission.status, submission.verdict, submission.score = result.status, result.verdict, result.score
-        submission.counts_as_attempt, submission.results = result.counts_as_attempt, result.results
-        submission.flagged, submission.flag_reason = result.flagged, result.flag_reason[:300]
-        submission.error_message = result.error_message
-        submission.image_id, submission.stage, submission.finished_at = result.image_id[:80], "", timezone.now()
-        submission.full_clean(exclude=["archive"])
-        submission.save()
-        progress_refresh(user_id=submission.user_id, exercise_id=submission.exercise_id)
+        grade_store(submission=submission, result=result)
     logger.info(
         "submission %s graded: verdict=%s score=%s/%s in %sms",
         submission.pk,

@@ -26,10 +26,11 @@ def heatmap_rows(rows: list[Row]) -> SafeString:
         user_part = pattern.replace("987654321", str(row.learner.pk))
         for cell in row.cells:
             classes = "cell" + (" stuck" if cell.stuck else "") + (" empty" if cell.percent is None else "")
+            classes += " held" if cell.held else ""
             style = f' style="--score: {cell.percent}"' if cell.percent is not None else ""
-            label = "·" if cell.percent is None else str(cell.percent)
+            label = ("·" if cell.percent is None else str(cell.percent)) + ("⚑" if cell.held else "")
             title = escape(f"{cell.exercise.title}: {cell.attempts} attempt{'s' if cell.attempts != 1 else ''}"
-                           f"{', late' if cell.late else ''}")
+                           f"{', late' if cell.late else ''}{', a submission held for review' if cell.held else ''}")
             href = escape(user_part.replace("slug-placeholder", cell.exercise.slug))
             out.append(f'<td class="{classes}"{style}><a href="{href}" title="{title}">{label}</a></td>')
         out.append("</tr>")

@@ -42,6 +42,7 @@ class Cell:
     late: bool
     percent: int | None
     stuck: bool
+    held: bool = False  # a submission awaits review (its score is not in `best`)
 
     @classmethod
     def build(cls, exercise: Exercise, progress: ExerciseProgress | None) -> "Cell":
@@ -51,7 +52,8 @@ class Cell:
         percent = None if best is None else round(100 * best / exercise.max_score)
         return cls(exercise=exercise, best=best, attempts=progress.attempts, passed=progress.passed,
                    late=progress.is_late(exercise), percent=percent,
-                   stuck=progress.attempts >= STRUGGLING_ATTEMPTS and not progress.passed)  # fmt: skip
+                   stuck=progress.attempts >= STRUGGLING_ATTEMPTS and not progress.passed,
+                   held=progress.held)  # fmt: skip
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -9,7 +9,8 @@ from django.utils import timezone
 from accounts.models import User
 from exercises.models import Exercise, Submission
 from exercises.services import progress_refresh
-from grader.services import grade_run
+from grader.scoring import Grade
+from grader.services import grade_run, grade_store
 from instructor.models import RegradeBatch, RegradeItem, SubmissionComment
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,17 @@ def submission_flag_set(*, submission: Submission, flagged: bool, reason: str = 
     if not flagged:
         submission.flag_reason = ""
     submission.save(update_fields=["flagged", "flag_reason"])
+
+
+@transaction.atomic
+def submission_release(*, submission: Submission) -> None:
+    """Release a submission held for review: the learner sees its score, and it counts."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if not submission.held:
+        return
+    submission.held = False
+    submission.save(update_fields=["held"])
+    progress_refresh(user_id=submission.user_id, exercise_id=submission.exercise_id)
 
 
 def _targets(*, exercise: Exercise, scope: str) -> list[int]:
@@ -105,13 +117,16 @@ def regrade_publish(*, batch: RegradeBatch) -> int:
     if batch.published_at or batch.discarded_at:
         return 0
     published = 0
-    for item in batch.items.filter(status=RegradeItem.Status.DONE).select_related("submission"):
-        submission = item.submission
-        submission.score, submission.verdict, submission.image_id = item.new_score, item.new_verdict, item.new_image_id
-        submission.results = {**item.new_results, "regraded": {"batch": batch.pk, "old_score": str(item.old_score)}}
-        submission.status = Submission.Status.GRADED
-        submission.save(update_fields=["score", "verdict", "results", "image_id", "status"])
-        progress_refresh(user_id=submission.user_id, exercise_id=submission.exercise_id)
+    for item in batch.items.filter(status=RegradeItem.Status.DONE):
+        submission = Submission.objects.select_for_update().get(pk=item.submission_id)
+        review = item.new_results.get("review") or {}
+        result = Grade(
+            status=Submission.Status.GRADED, verdict=item.new_verdict, score=item.new_score, counts_as_attempt=True,
+            results={**item.new_results, "regraded": {"batch": batch.pk, "old_score": str(item.old_score)}},
+            flagged=bool(review.get("flagged")), flag_reason=str(review.get("reason") or ""),
+            held=bool(review.get("held")), image_id=item.new_image_id,
+        )  # fmt: skip
+        grade_store(submission=submission, result=result, attempt=False)
         published += 1
     batch.published_at = timezone.now()
     batch.save(update_fields=["published_at"])

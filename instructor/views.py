@@ -13,7 +13,14 @@ from instructor import charts, exports
 from instructor.heatmap import heatmap_rows
 from instructor.models import RegradeBatch
 from instructor.selectors import STATUSES, exercise_stats, learners, progress_matrix, submission_review
-from instructor.services import comment_create, regrade_discard, regrade_publish, regrade_start, submission_flag_set
+from instructor.services import (
+    comment_create,
+    regrade_discard,
+    regrade_publish,
+    regrade_start,
+    submission_flag_set,
+    submission_release,
+)
 
 
 def instructor_required(view):
@@ -87,6 +94,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             comment_create(submission=submission, author=request.user, body=request.POST["body"])
         elif action in {"flag", "unflag"}:
             submission_flag_set(submission=submission, flagged=action == "flag", reason=request.POST.get("reason", ""))
+        elif action == "release":
+            submission_release(submission=submission)
         elif action == "regrade":
             regrade_start(
                 exercise=submission.exercise,

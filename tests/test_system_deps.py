@@ -17,21 +17,19 @@ DEPS = ROOT / "scripts" / "system-deps.sh"
 
 # On a bare Debian 12 machine with Python before anything is installed: the base system
 # (coreutils, findutils, grep, sed, tar, gzip, procps…), git and the Python toolchain.
-BASE = set(
-    """
+_BASE = """
     bash sh env test true false echo printf cat cp mv rm mkdir rmdir ln ls chmod chown touch head tail
     sort uniq cut tr wc tee xargs find grep sed awk mktemp dirname basename readlink realpath
     sha256sum id seq sleep date tar gzip kill pkill pgrep ps nohup sudo apt-get dpkg
     python3 python pip git make
-    """.split()
-)
+"""
+BASE = set(_BASE.split())
 # Shell words that start no program.
-SHELL_WORDS = set(
-    """
+_SHELL_WORDS = """
     if then else elif fi for while until do done case esac in function return exit local export set shift
     source . trap wait cd pwd read mapfile declare unset break continue eval exec command type time ! [ [[ ]] { }
-    """.split()
-)
+"""
+SHELL_WORDS = set(_SHELL_WORDS.split())
 # The scripts behind `make run`: their programs must be installed in mode "run" already.
 RUN_SCRIPTS = {"scripts/run.sh", "scripts/lib/images.sh", "sandbox/build.sh", "sandbox/build-base.sh"}
 SKIP_DIRS = {".git", ".venv", "var", "node_modules", "__pycache__", "curriculum", ".wheelhouse"}

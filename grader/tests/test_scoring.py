@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from grader.scoring import ExerciseSpec, clean_results, grade
+from grader.scoring import RESULTS_SCHEMA, ExerciseSpec, clean_results, grade
 
 HIDDEN = [
     {"id": "tests_hidden/test_h.py::test_a", "points": 40, "title": "A works", "hint": "Do A.", "anchor": "a"},
@@ -35,7 +35,7 @@ def reported(test_id, stage_name, outcome="passed", message=""):
 
 def results(**overrides):
     base = {
-        "schema": 1,
+        "schema": RESULTS_SCHEMA,
         "stages": [
             stage("learner_tests"),
             stage("hidden_tests"),

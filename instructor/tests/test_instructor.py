@@ -17,8 +17,7 @@ from exercises.models import ExerciseProgress, Submission
 from exercises.services import progress_refresh
 from exercises.tests.archives import make_zip, tree_members
 from exercises.tests.factories import SubmissionFactory
-from grader import services as grader_services
-from grader.tests.test_services import FakeSandbox, passing_results
+from grader.tests.test_services import install_fake, passing_results
 from instructor.models import RegradeBatch, RegradeItem, SubmissionComment
 from instructor.selectors import progress_matrix
 from instructor.services import regrade_item_run, regrade_publish, regrade_start
@@ -267,9 +266,7 @@ def test_comment_is_shown_to_the_learner_and_flag_toggles(client, instructor, le
 
 @pytest.fixture
 def fake_sandbox(monkeypatch):
-    sandbox = FakeSandbox()
-    monkeypatch.setattr(grader_services, "sandbox", lambda: sandbox)
-    return sandbox
+    return install_fake(monkeypatch)
 
 
 def test_batch_regrade_shows_before_after_and_publishes_only_on_confirm(

@@ -7,7 +7,12 @@ It appends one JSON object per line to the file named by ``ACADEMY_REPORT_PATH``
     {"kind": "collect_error", "path": "shop/models.py", "line": 12, "message": "SyntaxError: ..."}
     {"kind": "session_finish", "exitstatus": 0}
 
-and writes the node id of the test that is running into ``ACADEMY_CURRENT_TEST_PATH``
+With ``ACADEMY_DECOY_NAME`` set (the learner-tests stage), it adds one test of that name to a
+module of the learner's suite, where the suite's own hooks and patches apply to it as to any
+other test. Its only correct outcome is a failure: a suite that reports it passed has had its
+outcomes rewritten (a conftest.py hook or a patch of pytest), and the runner says so.
+
+It also writes the node id of the test that is running into ``ACADEMY_CURRENT_TEST_PATH``
 (emptied when it finishes), so that the runner can name the test that ran out of time.
 Lines are flushed as tests finish: a stage killed half way still reports what finished.
 The plugin only uses the standard library and pytest's public hooks.
@@ -133,6 +138,25 @@ def pytest_collectreport(report):
             "message": _cap(message),
         }
     )
+
+
+def _decoy_body():
+    expected = [1, 2, 3]
+    found = [1, 2]
+    assert found == expected  # noqa: S101
+
+
+def pytest_collection_modifyitems(session, config, items):
+    name = os.environ.get("ACADEMY_DECOY_NAME")
+    if not name or not items:
+        return
+    import pytest
+
+    parent = items[len(items) // 2].getparent(pytest.Module) or items[0].getparent(pytest.Module)
+    if parent is None:
+        return
+    decoy = pytest.Function.from_parent(parent, name=name, callobj=_decoy_body)
+    items.insert(len(items) // 2, decoy)
 
 
 def pytest_runtest_logstart(nodeid, location):

@@ -20,6 +20,7 @@ import io
 import json
 import os
 import re
+import secrets
 import selectors
 import shutil
 import signal
@@ -31,7 +32,7 @@ import time
 import traceback
 import zlib
 
-SCHEMA = 1
+SCHEMA = 2
 RUNNER_DIR = os.path.dirname(os.path.abspath(__file__))
 KNOWN_STAGES = ("learner_tests", "hidden_tests", "lint", "django_check", "migrations", "mssql_lint", "mutation")
 
@@ -87,6 +88,7 @@ def _sibling(name: str):
 
 
 _project_files = _sibling("project_files")
+_migration_static = _sibling("migration_static")
 is_test_path = _project_files.is_test_path
 TEST_SKIP_DIRS = {"__pycache__", ".git", ".venv", "venv", "node_modules", ".pytest_cache", ".ruff_cache"}
 
@@ -751,9 +753,11 @@ def parse_collection_errors(output: str, root: str) -> list[dict]:
     return errors
 
 
-def read_report(path: str):
+def read_report(path: str, anomalies: list | None = None):
     """Read the plugin's JSON-lines report. Returns (tests, collect_errors, exitstatus);
-    unreadable lines are skipped, a missing file gives empty lists."""
+    unreadable lines are skipped, a missing file gives empty lists. What an honest plugin never
+    writes (a second record for one test, anything after session_finish) goes to `anomalies`."""
+    anomalies = [] if anomalies is None else anomalies
     tests: dict[str, dict] = {}
     errors = []
     exitstatus = None
@@ -770,7 +774,11 @@ def read_report(path: str):
         if not isinstance(obj, dict):
             continue
         kind = obj.get("kind")
+        if exitstatus is not None and len(anomalies) < 20:
+            anomalies.append("a report line after the session finished")
         if kind == "test" and isinstance(obj.get("id"), str):
+            if obj["id"] in tests and len(anomalies) < 20:
+                anomalies.append(f"a second report for {cap_text(obj['id'], 200)}")
             outcome = obj.get("outcome")
             if outcome not in ("passed", "failed", "error", "skipped"):
                 continue
@@ -814,6 +822,8 @@ class Runner:
             "collection_errors": [],
             "truncated": {"tests": False, "lint": False},
             "internal_error": None,
+            # What the runner saw that honest code never produces (docs/grading-integrity.md).
+            "integrity": [],
         }
         self.manifest = None
         self.hidden: dict[str, bytes] = {}
@@ -950,13 +960,23 @@ class Runner:
                 pass
         return report, current
 
-    def _pytest_stage(self, entry, name, cmd, env):
+    def integrity(self, stage: str, problem: str) -> None:
+        if len(self.results["integrity"]) < 40:
+            self.results["integrity"].append({"stage": stage, "problem": cap_text(problem, 300)})
+
+    def _pytest_stage(self, entry, name, cmd, env, decoy: str | None = None):
         report, current = self._stage_files(name)
         env["ACADEMY_REPORT_PATH"] = report
         env["ACADEMY_CURRENT_TEST_PATH"] = current
         env["ACADEMY_PROJECT_ROOT"] = self.work
         res = self._exec(entry, cmd, env, current_path=current)
-        tests, errors, exitstatus = read_report(report)
+        anomalies: list[str] = []
+        tests, errors, exitstatus = read_report(report, anomalies)
+        for problem in anomalies:
+            self.integrity(name, problem)
+        if decoy is not None:
+            tests = self._check_decoy(name, tests, decoy, exitstatus)
+            entry["output"] = without_test_section(entry["output"], decoy)
         # No session_finish line: pytest never got to run a session (a crash at start-up, such
         # as a SyntaxError in a models module imported by pytest-django) or it was cut short.
         crashed = exitstatus is None
@@ -977,6 +997,20 @@ class Runner:
             entry["status"] = "passed"
         else:  # 1: some tests failed, 5: no tests collected
             entry["status"] = "failed"
+        if decoy is not None and entry["status"] == "failed" and rc == 1 and tests:
+            # The decoy's failure is the only one: the learner's own tests all passed.
+            if all(t["outcome"] in ("passed", "skipped") for t in tests):
+                entry["status"], entry["exit_code"] = "passed", 0
+
+    def _check_decoy(self, name: str, tests: list[dict], decoy: str, exitstatus) -> list[dict]:
+        """Take the decoy out of the reported tests; its only honest outcome is "failed"."""
+        mine = [t for t in tests if t["id"].rsplit("::", 1)[-1] == decoy]
+        others = [t for t in tests if t["id"].rsplit("::", 1)[-1] != decoy]
+        if mine and mine[0]["outcome"] != "failed":
+            self.integrity(name, f"a test that must fail was reported {mine[0]['outcome']}: outcomes were rewritten")
+        elif not mine and others and exitstatus is not None:
+            self.integrity(name, "a test that must fail was never reported: the collection was changed")
+        return others
 
     def db_args(self) -> list[str]:
         """On SQL Server the grader creates the run's test database before the run, and the
@@ -990,7 +1024,8 @@ class Runner:
         # run; the hidden stage never loads it either (plugin autoload is off there).
         cmd = [self.python, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:faker", "-p", "academy_report", "-q",
                *self.db_args()]  # fmt: skip
-        self._pytest_stage(entry, "learner_tests", cmd, env)
+        env["ACADEMY_DECOY_NAME"] = decoy = decoy_name()
+        self._pytest_stage(entry, "learner_tests", cmd, env, decoy=decoy)
 
     def stage_hidden_tests(self, entry):
         ids = self.manifest["hidden_ids"]
@@ -1084,15 +1119,27 @@ class Runner:
         self.results["truncated"]["lint"] = truncated or res.stdout_truncated
         entry["status"] = "failed" if findings else "passed"
 
-    def _manage(self, entry, args):
+    def _manage(self, entry, args, *, verdict_line: str):
+        """Run a manage.py command. It passes only when it exits 0 *and* prints its own verdict
+        line: an exit status alone proves nothing, since learner code can end any process with 0."""
         if not os.path.isfile(os.path.join(self.work, "manage.py")):
             entry["status"] = "error"
             entry["output"] = "manage.py not found at the project root"
             return
         env = self.base_env()
         res = self._exec(entry, [self.python, "manage.py", *args], env)
-        if entry["status"] is None:
-            entry["status"] = "passed" if res.returncode == 0 else "failed"
+        if entry["status"] is not None:
+            return
+        if res.returncode != 0:
+            entry["status"] = "failed"
+        elif not any(line.strip().startswith(verdict_line) for line in res.output.splitlines()):
+            entry["status"] = "failed"
+            entry["output"] = cap_text(
+                f"{entry['output']}\n[runner] the command exited 0 without its report ({verdict_line!r}): "
+                "it did not run to the end", 16384)  # fmt: skip
+            self.integrity(entry["name"], f"manage.py {args[0]} exited 0 without printing {verdict_line!r}")
+        else:
+            entry["status"] = "passed"
 
     def stage_mssql_lint(self, entry):
         """SQL Server readiness: mssql_check.py renders the migrations' T-SQL offline and judges it
@@ -1123,10 +1170,22 @@ class Runner:
         entry["status"] = "failed" if any(f["severity"] == "error" for f in findings) else "passed"
 
     def stage_django_check(self, entry):
-        self._manage(entry, ["check"])
+        self._manage(entry, ["check"], verdict_line="System check identified")
 
     def stage_migrations(self, entry):
-        self._manage(entry, ["makemigrations", "--check", "--dry-run"])
+        self._manage(entry, ["makemigrations", "--check", "--dry-run"], verdict_line="No changes detected")
+        if entry["status"] != "passed":
+            return
+        # The trusted side's own comparison, without running learner code: every field that the
+        # models declare must exist in the state the migration files build.
+        missing = _migration_static.missing_from_migrations(self.work)
+        if missing:
+            entry["status"] = "failed"
+            entry["output"] = cap_text(
+                entry["output"] + "\n[runner] the migration files do not create: " + ", ".join(missing[:20])
+                + "\nRun `python manage.py makemigrations` and include the new migration.", 16384)  # fmt: skip
+            self.integrity("migrations", "makemigrations reported no changes, but the migration files lack "
+                           + ", ".join(missing[:5]))  # fmt: skip
 
     # -- mutation testing: the learner's tests against the reference app and its mutants
 
@@ -1311,6 +1370,29 @@ class Runner:
             return
         caught = sum(m["caught"] for m in mutants)
         finish("passed", 0, f"{caught} of {len(mutants)} mutants caught")
+
+
+def without_test_section(output: str, name: str) -> str:
+    """pytest's output without the lines and the failure section of the test called `name`."""
+    kept, skipping = [], False
+    for line in output.splitlines(keepends=True):
+        if re.match(r"^_{3,} .* _{3,}$", line.strip()) or line.startswith("="):
+            skipping = name in line and line.startswith("_")
+            if skipping:
+                continue
+        if not skipping and name not in line:
+            kept.append(line)
+    return "".join(kept)
+
+
+DECOY_WORDS = ("returns", "creates", "keeps", "saves", "lists", "rejects", "updates", "counts", "order", "total",
+               "owner", "empty", "second", "status", "unique", "valid", "page", "detail", "item", "value")  # fmt: skip
+
+
+def decoy_name() -> str:
+    """A plausible, unpredictable test name for the learner-tests decoy."""
+    words = [secrets.choice(DECOY_WORDS) for _ in range(3)]
+    return f"test_{'_'.join(words)}_{secrets.randbelow(90) + 10}"
 
 
 def remove_bytecode(root: str) -> None:

@@ -141,7 +141,7 @@ def dedent_all(files: dict[str, str]) -> dict[str, bytes]:
 
 def manifest(**overrides) -> dict:
     m = {
-        "schema": 1,
+        "schema": 2,
         "django_settings": SETTINGS,
         "stages": ["learner_tests", "hidden_tests", "lint", "django_check", "migrations"],
         "hidden_ids": list(HIDDEN_IDS),

@@ -101,7 +101,7 @@ def test_not_a_tar(tmp_path):
 
 
 def test_bad_manifest(tmp_path):
-    for m in ({"schema": 2}, {"schema": 1, "stages": ["rm_rf"]}, {"schema": 1, "hidden_ids": ["--pdb"]}):
+    for m in ({"schema": 1}, {"schema": 2, "stages": ["rm_rf"]}, {"schema": 2, "hidden_ids": ["--pdb"]}):
         data = raw_tar([member("manifest.json", json.dumps(m).encode())])
         with pytest.raises(InputError):
             load_input(data, str(tmp_path))

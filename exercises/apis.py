@@ -228,10 +228,10 @@ class FeedbackSerializer(serializers.Serializer):
         message = serializers.CharField()
 
     class CollectionErrorSerializer(serializers.Serializer):
-        path = serializers.CharField()
+        path = serializers.CharField(allow_null=True)
         line = serializers.IntegerField(allow_null=True)
         message = serializers.CharField()
-        stage = serializers.CharField()
+        stage = serializers.CharField(allow_blank=True)
 
     class StageSerializer(serializers.Serializer):
         name = serializers.CharField()

@@ -237,6 +237,42 @@ def mutants_read(root: Path, anchors: set[str] | None = None) -> tuple[Mutant, .
     return tuple(mutants)
 
 
+def equivalents_read(root: Path) -> tuple[Mutant, ...]:
+    """The equivalent variants under exercise/equivalents/NAME/: rewrites of solution/ app files
+    that keep its behaviour (equivalent.toml has a description). A learner suite must pass on
+    every one, or its tests check how the code is written rather than what it does."""
+    base = root / "equivalents"
+    if not base.is_dir():
+        return ()
+    variants = []
+    solution = root / "solution"
+    for folder in sorted(p for p in base.iterdir() if p.is_dir()):
+        path = folder / "equivalent.toml"
+        if not MUTANT_NAME.match(folder.name):
+            raise CurriculumError(folder, "an equivalent's folder name must be lowercase letters, digits, - and _")
+        if not path.is_file():
+            raise CurriculumError(path, "equivalent.toml is missing")
+        data = toml_load(path, path.read_text())
+        if sorted(data) != ["description"]:
+            raise CurriculumError(path, "equivalent.toml holds exactly one setting: description")
+        overlay = [p for p in tree_files(folder) if p != path]
+        if not overlay:
+            raise CurriculumError(folder, "an equivalent changes at least one file of solution/")
+        for file in overlay:
+            rel = file.relative_to(folder).as_posix()
+            if is_test_path(rel):
+                raise CurriculumError(file, "equivalents change app files, never tests or pytest configuration")
+            if not (solution / rel).is_file():
+                raise CurriculumError(file, f"{rel} is not a file of solution/")
+            if (solution / rel).read_bytes() == file.read_bytes():
+                raise CurriculumError(file, f"{rel} is the same as in solution/")
+        description = require(path, data, "description", str)
+        variants.append(Mutant(name=folder.name, description=description, anchor="", hint=""))
+    if len(variants) > MAX_MUTANTS:
+        raise CurriculumError(base, f"at most {MAX_MUTANTS} equivalents")
+    return tuple(variants)
+
+
 REVEAL = ("never", "after_due", "always")
 POLICY_DEFAULTS = {
     "due_at": None,
@@ -301,6 +337,8 @@ def exercise_read(lesson_dir: Path, anchors: set[str]) -> ExerciseSource | None:
         raise CurriculumError(path, "[mutation] needs at least one mutant under mutants/")
     if mutants and not rubric.get("mutation"):
         raise CurriculumError(path, "mutants/ is graded only with [mutation] points = N (>= 1)")
+    if equivalents_read(root) and not mutants:
+        raise CurriculumError(path, "equivalents/ belong to a mutation exercise (mutants/ and [mutation])")
     return ExerciseSource(
         path=root,
         slug=slug,

@@ -93,8 +93,8 @@ def feedback_for(*, submission: Submission, show_hidden_details: bool) -> Feedba
         failing_tests=failing,
         lint=results.get("lint", []),
         lint_url=lesson_url(*LINT_LESSON),
-        # The hidden run's own import errors can quote what learner code read there: never shown.
-        collection_errors=[e for e in results.get("collection_errors", []) if e.get("stage") != "hidden_tests"],
+        # The hidden run's import errors arrive reduced by the grader to a type and a learner file.
+        collection_errors=results.get("collection_errors", []),
         limit=results.get("limit"),
         stages=stages,
         truncated=results.get("truncated", {}),

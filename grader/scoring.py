@@ -141,6 +141,7 @@ def clean_results(raw: dict) -> dict:
                     "path": _cap(error.get("path"), 300),
                     "line": _int(error.get("line")),
                     "message": _cap(error.get("message")),
+                    "stage": _cap(error.get("stage"), 32),
                 }
             )
     mutants = []
@@ -154,6 +155,12 @@ def clean_results(raw: dict) -> dict:
                     "detail": _cap(mutant.get("detail"), 500),
                 }
             )
+    equivalents = [
+        {"name": _cap(v.get("name"), 64), "passed": v.get("passed") is True,
+         "failing_tests": _test_ids(v.get("failing_tests")), "detail": _cap(v.get("detail"), 500)}
+        for v in (raw.get("equivalents") if isinstance(raw.get("equivalents"), list) else [])[:MAX_MUTANTS]
+        if isinstance(v, dict)
+    ]  # fmt: skip
     reference = raw.get("mutation_reference")
     if isinstance(reference, dict):
         reference = {
@@ -181,6 +188,7 @@ def clean_results(raw: dict) -> dict:
         "internal_error": _cap(raw.get("internal_error"), 8192) or None,
         "mutants": mutants,
         "mutation_reference": reference,
+        "equivalents": equivalents,
         "mssql": mssql,
         "integrity": integrity,
     }  # fmt: skip
@@ -449,6 +457,14 @@ def _mutation_checks(spec: ExerciseSpec, results: dict, stage: dict | None) -> l
         failing = ", ".join(reference["failing_tests"][:5])
         refused = f"Your tests must pass on the reference app before a mutant counts: {detail}." + (
             f" Failing: {failing}" if failing else ""
+        )
+    rewrites = [v["name"] for v in results["equivalents"] if not v["passed"]]
+    if rewrites:
+        failing = ", ".join(next(v for v in results["equivalents"] if not v["passed"])["failing_tests"][:3])
+        refused = (
+            f"Your tests fail on {len(rewrites)} rewrite{'s' if len(rewrites) != 1 else ''} of the reference app "
+            "that behave exactly the same, so they check how the code is written (its text, its shape), not what "
+            "it does: no mutant counts until they test behaviour only." + (f" Failing: {failing}" if failing else "")
         )
     reported = {m["name"]: m for m in results["mutants"]}
     checks = []

@@ -5,6 +5,7 @@ import io
 import json
 import logging
 import random
+import re
 import secrets
 import tarfile
 import threading
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from exercises.archive import ArchiveContents, archive_read
-from exercises.curriculum import is_test_path, mutants_read, tree_files, tree_hash
+from exercises.curriculum import equivalents_read, is_test_path, mutants_read, tree_files, tree_hash
 from exercises.models import Exercise, Submission
 from exercises.services import exercise_dir, progress_refresh
 from grader import mssql, scoring, tamper, twins
@@ -93,8 +94,11 @@ def payload_build(
         "env": env or {"DATABASE_ENGINE": "sqlite"},
     }
     mutants = [m.name for m in mutants_read(root)] if "mutation" in stages else []
+    equivalents = [e.name for e in equivalents_read(root)] if mutants else []
     if mutants:
         manifest["mutants"] = mutants
+    if equivalents:
+        manifest["equivalents"] = equivalents
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz", compresslevel=1) as archive:
         _tar_add(archive, "manifest.json", json.dumps(manifest).encode())
@@ -108,11 +112,13 @@ def payload_build(
                 rel = path.relative_to(solution).as_posix()
                 if not is_test_path(rel) and rel != "db.sqlite3":
                     _tar_add(archive, f"reference/{rel}", path.read_bytes())
-            for name in mutants:
-                folder = root / "mutants" / name
-                for path in tree_files(folder):
-                    if path.name != "mutant.toml" or path.parent != folder:
-                        _tar_add(archive, f"mutants/{name}/{path.relative_to(folder).as_posix()}", path.read_bytes())
+            for kind, names in (("mutants", mutants), ("equivalents", equivalents)):
+                for name in names:
+                    folder = root / kind / name
+                    for path in tree_files(folder):
+                        if path.suffix != ".toml" or path.parent != folder:
+                            rel = path.relative_to(folder).as_posix()
+                            _tar_add(archive, f"{kind}/{name}/{rel}", path.read_bytes())
     return buffer.getvalue()
 
 
@@ -138,8 +144,13 @@ def _claim(submission_id: int) -> Submission | None:
 
 
 def _runs(
-    *, box: DockerSandbox, payloads: dict[str, bytes], limits: SandboxLimits, labels: dict[str, str],
-    on_event: Callable[[dict], None], network: str | None = None,
+    *,
+    box: DockerSandbox,
+    payloads: dict[str, bytes],
+    limits: SandboxLimits,
+    labels: dict[str, str],
+    on_event: Callable[[dict], None],
+    network: str | None = None,
 ) -> dict[str, SandboxRun]:
     """The learner-visible run and the hidden-tests run, each in its own fresh container. On
     SQLite they run side by side (the hidden run reports no live stages); with a SQL Server
@@ -200,17 +211,42 @@ def _merge(runs: dict[str, SandboxRun], suite: twins.HiddenSuite, stage_order: l
             integrity.append({"stage": "hidden_tests", "problem": f"a report for a test that was never run: "
                               f"{str(run_id)[:120]}"})  # fmt: skip
     stages = [s for s in raw.get("stages") or [] if isinstance(s, dict) and s.get("name") != "hidden_tests"]
+    real_outcomes = [outcome for run_id, outcome in outcomes.items() if run_id in suite.real]
     for stage in other.get("stages") or []:
         if isinstance(stage, dict) and stage.get("name") == "hidden_tests":
             current = stage.get("current_test")
-            stages.append({**stage, "current_test": suite.real.get(current) or suite.twins.get(current)})
+            stage = {**stage, "current_test": suite.real.get(current) or suite.twins.get(current)}
+            # The twins' failures are expected: the stage passed when every real test did.
+            all_real_passed = len(real_outcomes) == len(suite.real) and all(o == "passed" for o in real_outcomes)
+            if stage.get("status") == "failed" and stage.get("exit_code") == 1 and all_real_passed:
+                stage.update(status="passed", exit_code=0)
+            stages.append(stage)
     stages.sort(key=lambda s: stage_order.index(s.get("name")) if s.get("name") in stage_order else 99)
     errors = [e for e in raw.get("collection_errors") or [] if isinstance(e, dict)]
-    errors += [{**e, "stage": "hidden_tests"} for e in other.get("collection_errors") or [] if isinstance(e, dict)]
+    errors += [_hidden_error(e, suite) for e in other.get("collection_errors") or [] if isinstance(e, dict)]
     truncated = {**(raw.get("truncated") or {})}
     truncated["tests"] = bool(truncated.get("tests")) or bool((other.get("truncated") or {}).get("tests"))
     raw.update(stages=stages, tests=tests, collection_errors=errors, integrity=integrity, truncated=truncated)
     return raw, twins.forged_pairs(suite, outcomes)
+
+
+EXCEPTION_NAME = re.compile(r"^[A-Z][A-Za-z]{0,40}(Error|Exception)$")
+
+
+def _hidden_error(error: dict, suite: twins.HiddenSuite) -> dict:
+    """A collection error of the hidden run, reduced to what cannot carry the hidden files: the
+    exception's type (a builtin-looking name) and where in the learner's own files it arose. Its
+    message may have been written by learner code that read the hidden tests."""
+    path = error.get("path") if isinstance(error.get("path"), str) else None
+    in_hidden = path is None or path in suite.files or path.split("/")[0] in {p.split("/")[0] for p in suite.files}
+    kind = str(error.get("message") or "").split(":", 1)[0].strip()
+    return {
+        "stage": "hidden_tests",
+        "path": None if in_hidden else path,
+        "line": None if in_hidden or not isinstance(error.get("line"), int) else error["line"],
+        "message": (f"{kind} while the hidden tests imported your code" if EXCEPTION_NAME.match(kind)
+                    else "an error while the hidden tests imported your code"),
+    }  # fmt: skip
 
 
 def grade_run(*, submission: Submission, on_event: Callable[[dict], None]) -> scoring.Grade:
@@ -251,9 +287,10 @@ def grade_run(*, submission: Submission, on_event: Callable[[dict], None]) -> sc
         # Each grading gets its own database, login and internal network, all removed afterwards.
         run_id = f"{submission.pk}_{secrets.token_hex(4)}"
         try:
-            with mssql.mssql_run_database(run_id, config=config) as database, box.mssql_network(
-                run_id, mssql_container=config.container
-            ) as network:
+            with (
+                mssql.mssql_run_database(run_id, config=config) as database,
+                box.mssql_network(run_id, mssql_container=config.container) as network,
+            ):
                 runs = _runs(box=box, payloads=payloads(mssql.exercise_env(database)), limits=limits, labels=labels,
                              on_event=on_event, network=network)  # fmt: skip
         except mssql.MssqlGradingError as exc:

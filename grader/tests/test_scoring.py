@@ -289,7 +289,7 @@ def test_clean_results_caps_and_drops_hostile_fields():
     assert len(cleaned["tests"][0]["message"]) == 4096
     assert cleaned["truncated"] == {"tests": True, "lint": False}
     assert cleaned["lint"] == []
-    assert cleaned["collection_errors"] == [{"path": "p", "line": None, "message": ""}]
+    assert cleaned["collection_errors"] == [{"path": "p", "line": None, "message": "", "stage": ""}]
 
 
 def test_late_penalty_scales_the_score_and_keeps_the_verdict():

@@ -314,6 +314,7 @@ def load_input(data: bytes, work_dir: str, mutation: dict | None = None):
         mutation = {}
     mutation.setdefault("reference", {})
     mutation.setdefault("mutants", {})
+    mutation.setdefault("equivalents", {})
     mutation_total = 0
     first = True
     for rel, kind, content in iter_members(data):
@@ -344,16 +345,16 @@ def load_input(data: bytes, work_dir: str, mutation: dict | None = None):
                 if hidden_total > MAX_HIDDEN_BYTES:
                     raise InputError("hidden files are too large")
                 hidden[sub] = content
-        elif top in ("reference", "mutants"):
+        elif top in ("reference", "mutants", "equivalents"):
             if kind != "file" or not sub:
                 continue
             if top == "reference":
                 target = mutation["reference"]
             else:
                 name, _, sub = sub.partition("/")
-                if name not in manifest["mutants"] or not sub:
-                    raise InputError(f"member {rel!r} is not a file of a mutant named in the manifest")
-                target = mutation["mutants"].setdefault(name, {})
+                if name not in manifest[top] or not sub:
+                    raise InputError(f"member {rel!r} is not a file of one of the manifest's {top}")
+                target = mutation[top].setdefault(name, {})
             mutation_total += len(content)
             if mutation_total > MAX_MUTATION_BYTES:
                 raise InputError("reference and mutant files are too large")
@@ -361,12 +362,13 @@ def load_input(data: bytes, work_dir: str, mutation: dict | None = None):
         elif rel == "manifest.json":
             raise InputError("duplicate manifest.json")
         else:
-            raise InputError(f"unexpected member {rel!r} (only learner/, hidden/, reference/ and mutants/)")
+            raise InputError(f"unexpected member {rel!r} (only learner/, hidden/, reference/, mutants/, equivalents/)")
     if manifest is None:
         raise InputError("empty input: no manifest.json")
-    empty = [name for name in manifest["mutants"] if not mutation["mutants"].get(name)]
-    if empty:
-        raise InputError(f"mutant {empty[0]!r} has no files")
+    for top in ("mutants", "equivalents"):
+        empty = [name for name in manifest[top] if not mutation[top].get(name)]
+        if empty:
+            raise InputError(f"{top[:-1]} {empty[0]!r} has no files")
     return manifest, hidden
 
 
@@ -401,14 +403,17 @@ def validate_manifest(m) -> dict:
     limit = m.get("output_limit_bytes", DEFAULT_OUTPUT_LIMIT)
     if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
         raise InputError("output_limit_bytes must be a non-negative integer")
-    mutants = m.get("mutants", [])
-    if not isinstance(mutants, list) or len(mutants) > MAX_MUTANTS:
-        raise InputError(f"mutants must be a list of at most {MAX_MUTANTS} names")
-    for name in mutants:
-        if not isinstance(name, str) or not MUTANT_NAME.match(name):
-            raise InputError(f"bad mutant name {name!r}")
-    if len(set(mutants)) != len(mutants):
-        raise InputError("duplicate mutant names")
+    variants = {}
+    for key in ("mutants", "equivalents"):
+        names = m.get(key, [])
+        if not isinstance(names, list) or len(names) > MAX_MUTANTS:
+            raise InputError(f"{key} must be a list of at most {MAX_MUTANTS} names")
+        for name in names:
+            if not isinstance(name, str) or not MUTANT_NAME.match(name):
+                raise InputError(f"bad {key[:-1]} name {name!r}")
+        if len(set(names)) != len(names):
+            raise InputError(f"duplicate {key[:-1]} names")
+        variants[key] = list(names)
     env = m.get("env", {})
     if not isinstance(env, dict):
         raise InputError("env must be an object")
@@ -423,7 +428,8 @@ def validate_manifest(m) -> dict:
         "deadline_seconds": min(float(deadline), MAX_DEADLINE),
         "output_limit_bytes": min(limit, MAX_OUTPUT_LIMIT),
         "env": dict(env),
-        "mutants": list(mutants),
+        "mutants": variants["mutants"],
+        "equivalents": variants["equivalents"],
     }
 
 
@@ -827,7 +833,7 @@ class Runner:
         }
         self.manifest = None
         self.hidden: dict[str, bytes] = {}
-        self.mutation: dict = {"reference": {}, "mutants": {}}
+        self.mutation: dict = {"reference": {}, "mutants": {}, "equivalents": {}}
         self.python = sys.executable
         self.bindir = os.path.dirname(self.python)
 
@@ -976,7 +982,7 @@ class Runner:
             self.integrity(name, problem)
         if decoy is not None:
             tests = self._check_decoy(name, tests, decoy, exitstatus)
-            entry["output"] = without_test_section(entry["output"], decoy)
+            entry["output"] = without_test_section(entry["output"], decoy, len(tests) // 2)
         # No session_finish line: pytest never got to run a session (a crash at start-up, such
         # as a SyntaxError in a models module imported by pytest-django) or it was cut short.
         crashed = exitstatus is None
@@ -1174,7 +1180,7 @@ class Runner:
 
     def stage_migrations(self, entry):
         self._manage(entry, ["makemigrations", "--check", "--dry-run"], verdict_line="No changes detected")
-        if entry["status"] != "passed":
+        if entry["status"] not in ("passed", "failed"):
             return
         # The trusted side's own comparison, without running learner code: every field that the
         # models declare must exist in the state the migration files build.
@@ -1184,8 +1190,9 @@ class Runner:
             entry["output"] = cap_text(
                 entry["output"] + "\n[runner] the migration files do not create: " + ", ".join(missing[:20])
                 + "\nRun `python manage.py makemigrations` and include the new migration.", 16384)  # fmt: skip
-            self.integrity("migrations", "makemigrations reported no changes, but the migration files lack "
-                           + ", ".join(missing[:5]))  # fmt: skip
+            if entry["exit_code"] == 0:
+                self.integrity("migrations", "makemigrations reported no changes, but the migration files lack "
+                               + ", ".join(missing[:5]))  # fmt: skip
 
     # -- mutation testing: the learner's tests against the reference app and its mutants
 
@@ -1318,6 +1325,35 @@ class Runner:
         lines.append(f"reference app: {ref['tests']} tests passed in {ref['seconds']:.1f} s")
         # A hang counts as caught once the tests ran far longer than on the reference.
         hang_seconds = max(3 * ref["seconds"] + 10, 20.0)
+        # Equivalent rewrites of the reference: a suite that fails one checks how the code is
+        # written (its text, a hash of it), not what it does, and no mutant it "catches" counts.
+        equivalents = [{"name": n, "passed": False, "failing_tests": [], "detail": "not run"}
+                       for n in self.manifest["equivalents"]]  # fmt: skip
+        self.results["equivalents"] = equivalents
+        runs_left = len(mutants) + len(equivalents) + 1
+        for i, variant in enumerate(equivalents):
+            remaining = self.remaining()
+            if remaining <= 0:
+                variant["detail"] = "not run: out of time"
+                finish("timeout", None, "[runner] the deadline was reached before every equivalent ran")
+                return
+            run = self._mutation_run(tests, self.mutation["equivalents"][variant["name"]],
+                                     min(remaining / (runs_left - i), hang_seconds))  # fmt: skip
+            variant["passed"] = run["status"] == "passed"
+            variant["failing_tests"] = run["failing_tests"][:MAX_FAILING_TESTS]
+            variant["detail"] = "all your tests passed" if variant["passed"] else f"status {run['status']}"
+            lines.append(f"equivalent {variant['name']}: {'passed' if variant['passed'] else 'FAILED'}")
+        if not all(v["passed"] for v in equivalents):
+            failed = [v["name"] for v in equivalents if not v["passed"]]
+            reference["status"] = "failed"
+            reference["detail"] = (
+                f"your tests fail on a rewrite of the reference that behaves the same ({', '.join(failed)}): "
+                "they check how the code is written, not what it does"
+            )
+            for m in mutants:
+                m["detail"] = "not run: your tests must pass on every equivalent rewrite first"
+            finish("failed", None, f"[runner] {reference['detail']}")
+            return
         cut = False
         for i, mutant in enumerate(mutants):
             left = len(mutants) - i + 1  # the mutants left and the final reference run
@@ -1372,17 +1408,57 @@ class Runner:
         finish("passed", 0, f"{caught} of {len(mutants)} mutants caught")
 
 
-def without_test_section(output: str, name: str) -> str:
-    """pytest's output without the lines and the failure section of the test called `name`."""
-    kept, skipping = [], False
+def without_test_section(output: str, name: str, index: int | None = None) -> str:
+    """pytest's output as if the test called `name` (the `index`-th collected) had not run: its
+    lines, its failure section, its progress character and its count in the summary go."""
+    kept, skipping, seen = [], False, 0
     for line in output.splitlines(keepends=True):
         if re.match(r"^_{3,} .* _{3,}$", line.strip()) or line.startswith("="):
             skipping = name in line and line.startswith("_")
             if skipping:
                 continue
-        if not skipping and name not in line:
-            kept.append(line)
-    return "".join(kept)
+        if skipping or name in line:
+            continue
+        progress = re.match(r"^([.FEsxX]+)(\s+\[\s*\d+%\])?\s*$", line)
+        if progress and index is not None and seen <= index < seen + len(progress.group(1)):
+            chars = progress.group(1)
+            at = index - seen
+            if chars[at] == "F":
+                line = chars[:at] + chars[at + 1 :] + line[len(chars) :]
+            seen += len(chars)
+            index = None
+        elif progress:
+            seen += len(progress.group(1))
+        if re.search(r"\b\d+ failed\b", line):
+            line = _one_failure_less(line)
+        kept.append(line)
+    # Section headers left with nothing under them (FAILURES, short test summary info).
+    headers = re.compile(r"^=+ (FAILURES|short test summary info) =+$")
+    empty = {i for i, line in enumerate(kept[:-1]) if headers.match(line.strip()) and _is_summary(kept[i + 1])}
+    return "".join(line for i, line in enumerate(kept) if i not in empty)
+
+
+SUMMARY = re.compile(r"^(=*\s*)((?:\d+ \w+)(?:, \d+ \w+)*)( in .*)$")
+
+
+def _is_summary(line: str) -> bool:
+    return line.startswith("=") or bool(SUMMARY.match(line.strip()))
+
+
+def _one_failure_less(line: str) -> str:
+    """'2 failed, 3 passed in 1s' -> '1 failed, 3 passed in 1s'; '1 failed in 1s' -> 'no tests ran in 1s'."""
+    match = SUMMARY.match(line.rstrip("\n"))
+    if not match:
+        return line
+    parts = []
+    for part in match.group(2).split(", "):
+        count, _, word = part.partition(" ")
+        if word == "failed":
+            count = str(int(count) - 1)
+        if count != "0":
+            parts.append(f"{count} {word}")
+    tail = "\n" if line.endswith("\n") else ""
+    return match.group(1) + (", ".join(parts) or "no tests ran") + match.group(3) + tail
 
 
 DECOY_WORDS = ("returns", "creates", "keeps", "saves", "lists", "rejects", "updates", "counts", "order", "total",

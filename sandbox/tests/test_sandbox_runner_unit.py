@@ -539,3 +539,52 @@ def test_pytest_reuses_the_pre_created_database_only_on_sql_server(tmp_path, eng
     runner = Runner(str(tmp_path / "work"), str(tmp_path / "state"), out_fd=1)
     runner.manifest = {"env": {"DATABASE_ENGINE": engine}}
     assert runner.db_args() == expected
+
+
+# A suite that fingerprints the source: it passes on the reference and "catches" every mutant
+# without testing any behaviour. The equivalent rewrite (same behaviour, other text) exposes it.
+FINGERPRINT_TESTS = """\
+import hashlib
+import pathlib
+
+import shop.pricing
+
+
+def test_the_code_is_the_reference():
+    text = pathlib.Path(shop.pricing.__file__).read_bytes()
+    assert hashlib.sha256(text).hexdigest() == "%s"
+"""
+EQUIVALENT = PRICING.replace("count >= 3", "not count < 3")
+
+
+def equivalent_payload(learner_tests: str) -> bytes:
+    data = mutation_payload(learner_tests, equivalents=["negated-condition"])
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as src, tarfile.open(fileobj=buf, mode="w:gz") as out:
+        for member in src:
+            out.addfile(member, src.extractfile(member) if member.isreg() else None)
+        info = tarfile.TarInfo("equivalents/negated-condition/shop/pricing.py")
+        info.size = len(EQUIVALENT.encode())
+        out.addfile(info, io.BytesIO(EQUIVALENT.encode()))
+    return buf.getvalue()
+
+
+def test_host_run_a_suite_that_fingerprints_the_source_earns_no_mutant(tmp_path):
+    import hashlib
+
+    fingerprint = FINGERPRINT_TESTS % hashlib.sha256(PRICING.encode()).hexdigest()
+    (tmp_path / "fingerprint").mkdir()
+    _, results = run_on_host(tmp_path / "fingerprint", equivalent_payload(fingerprint))
+    assert results["stages"][0]["status"] == "failed"
+    assert results["equivalents"] == [
+        {"name": "negated-condition", "passed": False,
+         "failing_tests": ["tests/test_pricing.py::test_the_code_is_the_reference"], "detail": "status failed"}
+    ]  # fmt: skip
+    assert results["mutation_reference"]["status"] == "failed"
+    assert "they check how the code is written, not what it does" in results["mutation_reference"]["detail"]
+    assert [m["caught"] for m in results["mutants"]] == [False, False]
+
+    (tmp_path / "behaviour").mkdir()
+    _, honest = run_on_host(tmp_path / "behaviour", equivalent_payload(STRONG_TESTS))
+    assert honest["equivalents"][0]["passed"] is True
+    assert [m["caught"] for m in honest["mutants"]] == [True, True]

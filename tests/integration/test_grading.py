@@ -53,7 +53,7 @@ def test_reference_solution_gets_full_marks_and_the_starter_useful_feedback(
         "django_check",
         "migrations",
     ]
-    assert all(s["status"] == "passed" for s in solution.results["stages"])
+    assert all(s["status"] == "passed" for s in solution.results["stages"]), solution.results["stages"]
 
     assert (starter.verdict, str(starter.score), starter.counts_as_attempt) == ("failed", "60.00", True)
     assert checks(starter) == {
@@ -179,6 +179,7 @@ def test_hostile_submissions_get_the_right_verdict_and_leave_nothing_behind(cele
     assert CANARY not in env_keys
     assert not {k for k in env_keys if any(w in k for w in ("SECRET", "PASSWORD", "TOKEN", "REDIS", "DOCKER"))}
 
+    assert checks(graded["conftest_tamper"])["learner_tests"] == (False, 0.0)  # the decoy it flipped
     for name in ("conftest_tamper", "pytest_ini_tamper"):
         tampered = graded[name]
         assert checks(tampered)[DOUBLE] == (False, 0.0), f"{name}: the hidden run must ignore learner config"
@@ -192,10 +193,13 @@ def test_hostile_submissions_get_the_right_verdict_and_leave_nothing_behind(cele
         "Learner code ends the process with os._exit (probe/logic.py:5)."
     )
 
+    # Its report had every hidden test and every twin passed: held for review, no score shown.
     forged = graded["forged_report"]
-    assert (forged.flagged, forged.flag_reason) == (
-        True,
-        "Learner code imports _pytest, pytest's own machinery (probe/logic.py:1).",
+    assert (forged.held, forged.flagged) == (True, True)
+    assert forged.flag_reason == (
+        "2 hidden tests passed together with their opposite twin: the hidden-test report was forged. "
+        "learner_tests: a test that must fail was reported passed: outcomes were rewritten. "
+        "Learner code imports _pytest, pytest's own machinery (probe/logic.py:1)."
     )
     assert forged.results["tamper_signs"] == [
         {"path": "probe/logic.py", "line": 1, "text": "imports _pytest, pytest's own machinery"}

@@ -44,7 +44,8 @@ from exercises.models import Exercise, Submission  # noqa: E402
 from exercises.services import submission_create  # noqa: E402
 from exercises.tests.archives import make_zip, tree_members  # noqa: E402
 from grader.sandbox import SandboxLimits  # noqa: E402
-from grader.services import PROTOCOL_OUTPUT_BYTES, payload_build, sandbox  # noqa: E402
+from grader.services import PROTOCOL_OUTPUT_BYTES, hidden_files, payload_build, sandbox  # noqa: E402
+from grader.twins import HiddenSuite  # noqa: E402
 from tests.probe import PROBE_CURRICULUM, PROBE_EXERCISE  # noqa: E402
 
 
@@ -79,6 +80,16 @@ def pipeline_once(user, exercise, data: bytes) -> float:
     return elapsed
 
 
+def single_container_payload(submission) -> bytes:
+    """Every stage in one container with the hidden tests as written: how grading ran before the
+    two-container, twinned design (docs/grading-integrity.md), as the baseline."""
+    exercise = submission.exercise
+    ids = [t["id"] for t in exercise.hidden_tests]
+    suite = HiddenSuite(files=hidden_files(exercise), run_ids=ids, real={i: i for i in ids}, twins={}, untwinned=[])
+    stages = [stage for stage, points in exercise.rubric.items() if points > 0]
+    return payload_build(submission=submission, stages=stages, hidden=suite)
+
+
 def bare_once(payload: bytes, exercise) -> float:
     limits = SandboxLimits(wall_seconds=exercise.wall_seconds, memory_mb=exercise.memory_mb, pids=exercise.pids,
                            cpus=float(exercise.cpus), output_bytes=PROTOCOL_OUTPUT_BYTES)
@@ -103,7 +114,7 @@ def main() -> None:
     user, _ = User.objects.get_or_create(username="bench")
     data = make_zip(tree_members(PROBE_EXERCISE / "solution"))
     probe = submission_create(user=user, exercise=exercise, upload=SimpleUploadedFile("s.zip", data))
-    payload = payload_build(submission=probe)
+    payload = single_container_payload(probe)
     Submission.objects.filter(pk=probe.pk).delete()
     worker = start_worker()
     try:

@@ -5,7 +5,8 @@ Learner code runs inside the pytest process of the hidden tests, so it can rewri
 What it cannot do is tell the true check from its twin. For every hidden test the host adds a
 copy with one statement turned into its opposite (`==` into `!=`, `x` into `not x`, one query
 more in `django_assert_num_queries`, a `pytest.raises` block without the `raises`), then gives
-every test function, real or twin, a fresh random name and a random place beside its pair.
+every test function, real or twin, a fresh random name and a random place beside its pair. A
+test with an exact query count gets a second twin: one perturbs the count, one an assertion.
 The perturbed statement stands where the original stood, at the top level of the test (never
 inside an `if`, a loop, a `try` or a `pytest.raises` block), so for deterministic code at most
 one of a pair can pass:
@@ -49,28 +50,47 @@ def _context_name(item: ast.withitem) -> str:
     return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
-def _candidates(body: list[ast.stmt], rng: random.Random) -> list[Callable[[], None]]:
+def _query_count(item: ast.withitem) -> tuple[list, int] | None:
+    """Where the exact query count of `django_assert_num_queries(N)` (or a helper called as
+    `helper(django_assert_num_queries, N, ...)`) sits: (argument list, index)."""
+    call = item.context_expr
+    if not isinstance(call, ast.Call):
+        return None
+    if _context_name(item) in NUM_QUERIES:
+        start = 0
+    else:
+        names = [i for i, arg in enumerate(call.args) if isinstance(arg, ast.Name) and arg.id in NUM_QUERIES]
+        if not names:
+            return None
+        start = names[0] + 1
+    if start < len(call.args) and isinstance(call.args[start], ast.Constant) and type(call.args[start].value) is int:
+        return call.args, start
+    return None
+
+
+def _candidates(body: list[ast.stmt], rng: random.Random) -> dict[str, list[Callable[[], None]]]:
     """Ways to perturb one statement that always runs when the test runs to its end, each
-    turning it into one that cannot succeed when the original does."""
-    found: list[Callable[[], None]] = []
+    turning it into one that cannot succeed when the original does, by kind: "count" for an
+    exact query count, "assert" for an assertion or an expected exception."""
+    found: dict[str, list[Callable[[], None]]] = {"count": [], "assert": []}
     for index, stmt in enumerate(body):
         if isinstance(stmt, ast.Assert):
-            found.append(functools.partial(_flip_assert, stmt, rng))
+            found["assert"].append(functools.partial(_flip_assert, stmt, rng))
         elif isinstance(stmt, ast.With | ast.AsyncWith):
             names = {_context_name(item) for item in stmt.items}
             if names & STOPPING_CONTEXTS:
                 if len(stmt.items) == 1 and _context_name(stmt.items[0]) in {"raises", "assertRaises"}:
                     # Without the `raises` the expected exception escapes: an error, never a pass.
-                    found.append(functools.partial(body.__setitem__, slice(index, index + 1), stmt.body))
+                    found["assert"].append(functools.partial(body.__setitem__, slice(index, index + 1), stmt.body))
                 continue
             for item in stmt.items:
-                call = item.context_expr
-                if (
-                    _context_name(item) in NUM_QUERIES and isinstance(call, ast.Call) and call.args
-                    and isinstance(call.args[0], ast.Constant) and type(call.args[0].value) is int
-                ):  # fmt: skip
-                    found.append(functools.partial(call.args.__setitem__, 0, ast.Constant(call.args[0].value + 1)))
-            found.extend(_candidates(stmt.body, rng))
+                spot = _query_count(item)
+                if spot is not None:
+                    args, at = spot
+                    found["count"].append(functools.partial(args.__setitem__, at, ast.Constant(args[at].value + 1)))
+            inner = _candidates(stmt.body, rng)
+            for kind in found:
+                found[kind].extend(inner[kind])
     return found
 
 
@@ -121,14 +141,17 @@ def suite_build(*, files: dict[str, bytes], check_ids: list[str], rng: random.Ra
                 continue
             check_id = names[stmt.name]
             pair = [stmt]
-            twin = copy.deepcopy(stmt)
-            spots = _candidates(twin.body, rng)
-            if spots:
-                rng.choice(spots)()
-                pair.append(twin)
-                rng.shuffle(pair)
-            else:
+            # One twin per kind of statement the test has: a forger that spares assertions but
+            # rewrites query counts (or the reverse) still passes one twin.
+            for kind in ("count", "assert"):
+                twin = copy.deepcopy(stmt)
+                spots = _candidates(twin.body, rng)[kind]
+                if spots:
+                    rng.choice(spots)()
+                    pair.append(twin)
+            if len(pair) == 1:
                 untwinned.append(check_id)
+            rng.shuffle(pair)
             for fn in pair:
                 fn.name = _fresh_name(rng, taken)
                 (real if fn is stmt else twins)[f"{path}::{fn.name}"] = check_id

@@ -561,3 +561,14 @@ def test_curriculum_rubric_takes_mssql_lint_only_when_listed(tmp_path):
         _rubric(path, {"rubric": {**base, "mssql_lint": 10}}, 100)
     with pytest.raises(CurriculumError, match="rubric.mssql_lint must be a whole number"):
         _rubric(path, {"rubric": {**base, "lint": 10, "mssql_lint": -1}}, 99)
+
+
+def test_a_revealed_hidden_message_loses_every_line_that_quotes_the_hidden_files():
+    from grader.scoring import hidden_lines_of, scrub
+
+    hidden = hidden_lines_of({"t/test_x.py": b"def test_x():\n    assert total([1, 1]) == 2  # exact\n    x = 1\n"})
+    message = "AssertionError: assert 3 == 2\nE     assert total([1, 1]) == 2  # exact\nwhere 3 = total([1, 1])\nx = 1"
+    assert scrub(message, hidden) == (
+        "AssertionError: assert 3 == 2\nwhere 3 = total([1, 1])\n[lines quoting the hidden tests removed]"
+    )
+    assert scrub("y" * 5000, hidden) == "y" * 999 + "…"

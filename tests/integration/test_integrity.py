@@ -334,3 +334,46 @@ def test_stages_judge_behaviour_not_exit_status(celery_worker, learner, probe_ex
         assert tampered.score <= HONEST_STARTER, name
         assert tampered.flagged is True, name
         assert "learner_tests: a test that must fail was" in tampered.flag_reason, name
+
+
+QUERY_COUNT_FORGER = """
+
+import contextlib
+import sys
+
+_fixtures = sys.modules.get("pytest_django.fixtures")
+if _fixtures is not None:
+    from django.test.utils import CaptureQueriesContext
+
+    @contextlib.contextmanager
+    def _lenient(config, num, exact=True, connection=None, info=None):
+        from django.db import connection as default
+
+        with CaptureQueriesContext(connection or default) as context:
+            yield context  # counts nothing against `num`
+
+    _fixtures._assert_num_queries = _lenient
+"""
+
+
+def test_a_patched_query_count_on_exercise_07_earns_nothing(celery_worker, learner):
+    """The issue's fifth technique: Django's query-capture helper patched so that the starter's
+    N+1 queries pass the exact query counts. Each counted test has a twin with one query more."""
+    from django.conf import settings
+
+    from course.services import curriculum_sync
+    from exercises.models import Exercise
+
+    curriculum_sync(root=settings.CURRICULUM_DIR)
+    exercise = Exercise.objects.get(source_dir__endswith="07-orm-performance/exercise")
+    root = settings.CURRICULUM_DIR / "07-orm-performance" / "exercise"
+    models_py = (root / "starter" / "catalog" / "models.py").read_text()
+    honest, forged = wait_graded([
+        submit(user=learner, exercise=exercise, data=project(root / "starter")),
+        submit(user=learner, exercise=exercise, data=project(root / "starter", {"catalog/models.py": models_py
+                                                                                + QUERY_COUNT_FORGER})),
+    ], timeout=600)  # fmt: skip
+    print("07:", honest.score, forged.score, forged.held, forged.flag_reason)  # noqa: T201
+    assert forged.held or forged.score <= honest.score
+    counted = [c for c in forged.results["checks"] if c["stage"] == "hidden_tests" and "query" in c["key"]]
+    assert counted, "exercise 07 has query-count checks"

@@ -43,10 +43,6 @@ class ArchiveContents:
     members: tuple[Member, ...]
     skipped: tuple[str, ...]
 
-    @property
-    def total_bytes(self) -> int:
-        return sum(len(m.data) for m in self.members)
-
     def paths(self) -> list[str]:
         return [m.path for m in self.members]
 

@@ -72,12 +72,6 @@ class DockerSandbox:
         # runs) can tell their containers apart.
         self.instance = instance
 
-    def image_id(self) -> str:
-        try:
-            return _client().images.get(self.image).id
-        except docker.errors.ImageNotFound:
-            raise SandboxUnavailable(f"the grading image {self.image} is missing (run `make sandbox-image`)") from None
-
     def run(
         self,
         *,

@@ -572,3 +572,13 @@ def test_a_revealed_hidden_message_loses_every_line_that_quotes_the_hidden_files
         "AssertionError: assert 3 == 2\nwhere 3 = total([1, 1])\n[lines quoting the hidden tests removed]"
     )
     assert scrub("y" * 5000, hidden) == "y" * 999 + "…"
+
+
+def test_the_runner_the_cli_and_the_host_speak_one_contract_version():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    runner = re.search(r"^SCHEMA = (\d+)$", (root / "sandbox/runner/runner.py").read_text(), re.M)
+    cli = re.search(r'"schema": (\d+),', (root / "cli/src/academy_cli/sandbox.py").read_text())
+    assert (int(runner.group(1)), int(cli.group(1))) == (RESULTS_SCHEMA, RESULTS_SCHEMA)

@@ -49,7 +49,7 @@ def docker_client():
 def payload_build(*, files: dict[str, bytes], executable: set[str], exercise: dict) -> bytes:
     limits = exercise["limits"]
     manifest = {
-        "schema": 1,
+        "schema": 2,  # the runner contract version (grader.scoring.RESULTS_SCHEMA)
         "django_settings": exercise["django_settings"],
         "stages": [stage for stage in exercise["stages"] if stage in LOCAL_STAGES],
         "hidden_ids": [],

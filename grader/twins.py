@@ -68,14 +68,73 @@ def _query_count(item: ast.withitem) -> tuple[list, int] | None:
     return None
 
 
-def _candidates(body: list[ast.stmt], rng: random.Random) -> dict[str, list[Callable[[], None]]]:
+@dataclasses.dataclass
+class _Module:
+    """The module being rewritten: its helper functions, and the perturbed copies added to it."""
+
+    helpers: dict[str, ast.FunctionDef]
+    added: list[ast.FunctionDef]
+    rng: random.Random
+    taken: set[str]
+
+
+def _is_fail_guard(stmt: ast.stmt) -> bool:
+    """`if condition: pytest.fail(...)` with nothing else: an assertion that `condition` is false."""
+    if not (isinstance(stmt, ast.If) and not stmt.orelse and len(stmt.body) == 1):
+        return False
+    call = stmt.body[0].value if isinstance(stmt.body[0], ast.Expr) else None
+    func = call.func if isinstance(call, ast.Call) else None
+    return (isinstance(func, ast.Attribute) and func.attr == "fail") or (
+        isinstance(func, ast.Name) and func.id == "fail"
+    )
+
+
+def _flip_guard(stmt: ast.If) -> None:
+    test = stmt.test
+    stmt.test = (
+        test.operand
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+        else ast.UnaryOp(op=ast.Not(), operand=test)
+    )
+
+
+def _helper_call(stmt: ast.stmt, module: _Module | None) -> str | None:
+    """The module helper that a top-level `helper(...)` statement calls, if it has perturbable
+    assertions of its own at its top level."""
+    if module is None or not isinstance(stmt, ast.Expr) or not isinstance(stmt.value, ast.Call):
+        return None
+    func = stmt.value.func
+    name = func.id if isinstance(func, ast.Name) else None
+    if name in module.helpers and _candidates(copy.deepcopy(module.helpers[name]).body, module.rng)["assert"]:
+        return name
+    return None
+
+
+def _call_perturbed_copy(call: ast.Call, name: str, module: _Module) -> None:
+    """Point `call` at a copy of helper `name` with one of its assertions turned over."""
+    clone = copy.deepcopy(module.helpers[name])
+    module.rng.choice(_candidates(clone.body, module.rng)["assert"])()
+    clone.name = f"_{_fresh_name(module.rng, module.taken)}"
+    module.added.append(clone)
+    call.func = ast.Name(id=clone.name, ctx=ast.Load())
+
+
+def _candidates(
+    body: list[ast.stmt], rng: random.Random, module: _Module | None = None
+) -> dict[str, list[Callable[[], None]]]:
     """Ways to perturb one statement that always runs when the test runs to its end, each
     turning it into one that cannot succeed when the original does, by kind: "count" for an
-    exact query count, "assert" for an assertion or an expected exception."""
+    exact query count, "assert" for an assertion, a `pytest.fail` guard, an expected exception
+    or a call of a module helper whose own assertions can be turned over."""
     found: dict[str, list[Callable[[], None]]] = {"count": [], "assert": []}
     for index, stmt in enumerate(body):
+        helper = _helper_call(stmt, module)
         if isinstance(stmt, ast.Assert):
             found["assert"].append(functools.partial(_flip_assert, stmt, rng))
+        elif _is_fail_guard(stmt):
+            found["assert"].append(functools.partial(_flip_guard, stmt))
+        elif helper is not None:
+            found["assert"].append(functools.partial(_call_perturbed_copy, stmt.value, helper, module))
         elif isinstance(stmt, ast.With | ast.AsyncWith):
             names = {_context_name(item) for item in stmt.items}
             if names & STOPPING_CONTEXTS:
@@ -88,7 +147,7 @@ def _candidates(body: list[ast.stmt], rng: random.Random) -> dict[str, list[Call
                 if spot is not None:
                     args, at = spot
                     found["count"].append(functools.partial(args.__setitem__, at, ast.Constant(args[at].value + 1)))
-            inner = _candidates(stmt.body, rng)
+            inner = _candidates(stmt.body, rng, module)
             for kind in found:
                 found[kind].extend(inner[kind])
     return found
@@ -134,6 +193,11 @@ def suite_build(*, files: dict[str, bytes], check_ids: list[str], rng: random.Ra
         if path not in files:
             continue
         module = ast.parse(files[path].decode("utf-8"), filename=path)
+        helpers = {
+            stmt.name: stmt for stmt in module.body
+            if isinstance(stmt, ast.FunctionDef) and not stmt.name.startswith("test") and not stmt.decorator_list
+        }  # fmt: skip
+        state = _Module(helpers=helpers, added=[], rng=rng, taken=taken)
         body: list[ast.stmt] = []
         for stmt in module.body:
             if not (isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.name in names):
@@ -145,7 +209,7 @@ def suite_build(*, files: dict[str, bytes], check_ids: list[str], rng: random.Ra
             # rewrites query counts (or the reverse) still passes one twin.
             for kind in ("count", "assert"):
                 twin = copy.deepcopy(stmt)
-                spots = _candidates(twin.body, rng)[kind]
+                spots = _candidates(twin.body, rng, state)[kind]
                 if spots:
                     rng.choice(spots)()
                     pair.append(twin)
@@ -156,7 +220,7 @@ def suite_build(*, files: dict[str, bytes], check_ids: list[str], rng: random.Ra
                 fn.name = _fresh_name(rng, taken)
                 (real if fn is stmt else twins)[f"{path}::{fn.name}"] = check_id
             body.extend(pair)
-        module.body = body
+        module.body = body + state.added
         out[path] = (ast.unparse(ast.fix_missing_locations(module)) + "\n").encode()
     run_ids = [*real, *twins]
     rng.shuffle(run_ids)

@@ -124,3 +124,43 @@ def test_statements_that_may_not_run_are_never_perturbed():
     suite = suite_build(files={"t/test_x.py": hidden.encode()}, check_ids=["t/test_x.py::test_branches"],
                         rng=random.Random(1))  # fmt: skip
     assert (suite.twins, suite.untwinned) == ({}, ["t/test_x.py::test_branches"])
+
+
+def test_a_test_that_only_calls_helpers_is_twinned_through_a_turned_copy_of_the_helper(tmp_path):
+    hidden = textwrap.dedent(
+        """\
+        import pytest
+
+
+        def must_be_positive(value, why):
+            if value <= 0:
+                pytest.fail(why, pytrace=False)
+
+
+        def test_three_is_positive():
+            must_be_positive(3, "three is positive")
+        """
+    )
+    suite = suite_build(files={"test_h.py": hidden.encode()}, check_ids=["test_h.py::test_three_is_positive"],
+                        rng=random.Random(3))  # fmt: skip
+    source = suite.files["test_h.py"].decode()
+    assert suite.untwinned == []
+    assert source.count("def must_be_positive(") == 1  # the real helper is untouched; the twin calls a copy
+    assert "if not value <= 0:" in source
+    (tmp_path / "test_h.py").write_text(source)
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:django",
+        "-rA",
+        *sorted(suite.run_ids),
+    ]
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    (real,), (twin,) = suite.real, suite.twins
+    assert f"PASSED {real}" in result.stdout, result.stdout
+    assert f"FAILED {twin}" in result.stdout, result.stdout

@@ -203,10 +203,12 @@ class DockerSandbox:
             raise SandboxUnavailable(f"could not set up the run's SQL Server network ({exc})") from None
 
     def reap_orphans(self) -> int:
-        """Remove grading containers whose deadline has passed (left by a crashed worker)."""
+        """Remove this deployment's grading containers whose deadline has passed (left by a
+        crashed worker). Another deployment's containers on a shared daemon are not ours."""
         client = _client()
         removed = 0
-        for container in client.containers.list(all=True, filters={"label": LABEL}):
+        labels = [LABEL, f"academy.instance={self.instance}"]
+        for container in client.containers.list(all=True, filters={"label": labels}):
             deadline = int(container.labels.get("academy.deadline", "0") or 0)
             if deadline < time.time() - EXIT_GRACE_SECONDS:
                 _kill_quietly(container, remove=True)

@@ -572,3 +572,23 @@ def test_a_regrade_replaces_a_stale_error_and_flags_what_it_finds(submission, fa
     assert (submission.status, submission.verdict, submission.error_message) == ("graded", "passed", "")
     assert (submission.flagged, submission.held, submission.counts_as_attempt) == (True, True, False)
     assert submission.finished_at > timezone.now() - datetime.timedelta(minutes=1)
+
+
+def test_a_locked_database_during_live_stages_does_not_cost_the_grading(submission, fake, monkeypatch):
+    from django.db import OperationalError
+    from django.db.models import QuerySet
+
+    original = QuerySet.update
+
+    def update(self, **kwargs):
+        if set(kwargs) == {"stage"}:
+            raise OperationalError("database is locked")
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "update", update)
+    fake(results=passing_results(submission.exercise))
+    services.submission_grade(submission_id=submission.pk)
+    submission.refresh_from_db()
+    assert (submission.status, submission.verdict, str(submission.score), submission.stage) == (
+        "graded", "passed", "100.00", ""
+    )  # fmt: skip

@@ -215,3 +215,18 @@ def test_archive_escape_is_refused_before_anything_is_queued(celery_worker, lear
     with pytest.raises(ArchiveRejected, match="climbs out of the project"):
         submit(user=learner, exercise=probe_exercise, data=escape)
     assert Submission.objects.count() == 0
+
+
+def test_the_reaper_removes_only_this_deployments_expired_containers():
+    from grader.sandbox import LABEL, DockerSandbox
+
+    client = docker.from_env()
+    expired = {LABEL: "1", "academy.deadline": "1"}
+    ours = client.containers.create(settings.GRADER_IMAGE, labels={**expired, "academy.instance": "reap-ours"})
+    theirs = client.containers.create(settings.GRADER_IMAGE, labels={**expired, "academy.instance": "reap-theirs"})
+    try:
+        assert DockerSandbox(image=settings.GRADER_IMAGE, instance="reap-ours").reap_orphans() == 1
+        left = {c.id for c in client.containers.list(all=True, filters={"label": LABEL})}
+        assert (ours.id in left, theirs.id in left) == (False, True)
+    finally:
+        theirs.remove(force=True)

@@ -7,12 +7,13 @@ change), each with its own shuffled order.
 """
 
 import os
+import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
 
-from tests.hidden_suites import EXERCISE_DIRS, run_hidden
+from tests.hidden_suites import EXERCISE_DIRS, overlay_files, run_hidden
 
 CLOCKS = [
     (datetime(2026, 12, 31, 23, 59, 40, tzinfo=UTC), "UTC", 11),  # a year ends mid-run
@@ -50,3 +51,25 @@ def test_hidden_suite_passes_on_the_reference_at_any_time_in_any_order(exercise,
         bad = {node: outcome for node, outcome in outcomes.items() if outcome != "passed"}
         assert outcomes, "the exercise lists hidden checks"
         assert bad == {}, f"at {clock.isoformat()} ({tz}), seed {seed}:\n{output}"
+
+
+@pytest.mark.parametrize("exercise", EXERCISE_DIRS, ids=[p.parent.name for p in EXERCISE_DIRS])
+def test_mistakes_and_alternatives_follow_the_agreed_format(exercise):
+    """Static and instant: the through-the-grader check (tests/integration) grades them."""
+    spec = tomllib.loads((exercise / "exercise.toml").read_text())
+    checks = {h["id"] for h in spec.get("hidden", [])}
+    mutants_dir = exercise / "mutants"
+    checks |= {f"mutant:{m.name}" for m in mutants_dir.iterdir() if m.is_dir()} if mutants_dir.is_dir() else set()
+    mistakes = sorted(p for p in (exercise / "mistakes").iterdir() if p.is_dir())
+    alternatives_dir = exercise / "alternatives"
+    alternatives = sorted(p for p in alternatives_dir.iterdir() if p.is_dir()) if alternatives_dir.is_dir() else []
+    assert len(mistakes) >= 6, "at least six realistic mistakes per exercise"
+    assert len(alternatives) >= 1, "at least one correct alternative solution per exercise (alternatives/NAME/)"
+    for folder, meta in [(m, "mistake.toml") for m in mistakes] + [(a, "alternative.toml") for a in alternatives]:
+        data = tomllib.loads((folder / meta).read_text())
+        assert data.get("description"), f"{folder.name}/{meta} has a description"
+        assert overlay_files(folder, meta), f"{folder.name} overlays at least one file on solution/"
+        if meta == "mistake.toml":
+            assert data.get("must_fail"), f"{folder.name}: must_fail names the checks it fails"
+            unknown = set(data["must_fail"]) - checks
+            assert not unknown, f"{folder.name}: {sorted(unknown)} are not hidden check ids nor mutant:NAME"

@@ -2,7 +2,10 @@
 
 For each exercise: the reference solution scores full marks, the starter at most 30%, and
 every realistic mistake under exercise/mistakes/ loses the points of the checks it names,
-each of which links to a heading of the lesson.
+each of which links to a heading of the lesson, and every correct alternative under
+exercise/alternatives/ scores full marks, unflagged (checks are about behaviour, not about one
+way of writing it). The host-side tests/test_hidden_suites.py runs the hidden suites in random
+order at simulated clock times.
 """
 
 import tomllib
@@ -21,11 +24,12 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 EXERCISE_DIRS = sorted(p for p in settings.CURRICULUM_DIR.glob("*/exercise") if p.is_dir())
 
 
-def mistake_archive(root: Path, mistake: Path) -> bytes:
+def mistake_archive(root: Path, mistake: Path, meta: str = "mistake.toml") -> bytes:
+    """The solution with the folder's files laid over it (a mistake's or an alternative's)."""
     overlay = {
         str(p.relative_to(mistake)): p.read_bytes()
         for p in mistake.rglob("*")
-        if p.is_file() and p.name != "mistake.toml" and "__pycache__" not in p.parts
+        if p.is_file() and p.name != meta and "__pycache__" not in p.parts
     }
     return make_zip(tree_members(root / "solution", overlay))
 
@@ -36,10 +40,21 @@ def test_exercise_verifies_itself_through_the_grader(celery_worker, learner, roo
     slug = tomllib.loads((root / "exercise.toml").read_text())["slug"]
     exercise = Exercise.objects.select_related("lesson").get(slug=slug)
     mistakes = sorted(p for p in (root / "mistakes").iterdir() if p.is_dir())
-    assert len(mistakes) >= 3, "every exercise ships at least three realistic mistakes"
+    assert len(mistakes) >= 6, "every exercise ships at least six realistic mistakes"
+    alternatives_dir = root / "alternatives"
+    alternatives = sorted(p for p in alternatives_dir.iterdir() if p.is_dir()) if alternatives_dir.is_dir() else []
+    assert len(alternatives) >= 1, "every exercise ships at least one correct alternative solution"
+    for mistake in mistakes:
+        spec = tomllib.loads((mistake / "mistake.toml").read_text())
+        assert spec.get("description"), f"{mistake.name}: mistake.toml has a description"
+        assert spec.get("must_fail"), f"{mistake.name}: mistake.toml names the checks it must fail"
+    for alternative in alternatives:
+        spec = tomllib.loads((alternative / "alternative.toml").read_text())
+        assert spec.get("description"), f"{alternative.name}: alternative.toml has a description"
 
     runs = {"solution": make_zip(tree_members(root / "solution")), "starter": make_zip(tree_members(root / "starter"))}
     runs.update({f"mistake:{m.name}": mistake_archive(root, m) for m in mistakes})
+    runs.update({f"alternative:{a.name}": mistake_archive(root, a, "alternative.toml") for a in alternatives})
     submitted = {name: submit(user=learner, exercise=exercise, data=data) for name, data in runs.items()}
     graded = dict(zip(submitted, wait_graded(list(submitted.values()), timeout=900), strict=True))
     summary = {name: (s.verdict, str(s.score)) for name, s in graded.items()}
@@ -55,6 +70,12 @@ def test_exercise_verifies_itself_through_the_grader(celery_worker, learner, roo
     mutants = sorted(p.name for p in (root / "mutants").iterdir() if p.is_dir()) if (root / "mutants").is_dir() else []
     caught = {c["key"]: c["passed"] for c in solution.results["checks"] if c["stage"] == "mutation"}
     assert caught == {f"mutant:{name}": True for name in mutants}, solution.results.get("mutants")
+
+    for alternative in alternatives:
+        result = graded[f"alternative:{alternative.name}"]
+        failed = [c["key"] for c in result.results["checks"] if not c["passed"]]
+        assert (result.verdict, result.score, failed) == ("passed", exercise.max_score, []), alternative.name
+        assert (result.flagged, result.flag_reason) == (False, ""), f"{alternative.name} looks tampered with"
 
     for mistake in mistakes:
         spec = tomllib.loads((mistake / "mistake.toml").read_text())

@@ -107,6 +107,32 @@ def test_slug_is_unique(client_as_cook):
     )
 
 
+def test_slug_ignores_slugs_that_only_start_with_the_title(client_as_cook, cook):
+    recipe(cook, "Pancakes with syrup", slug="pancakes-with-syrup")
+    recipe(cook, "Pancakes 2 ways", slug="pancakes-2-ways")
+    response = client_as_cook.post(CREATE_URL, form_data(title="Pancakes"))
+    assert response.status_code == 302, f"A valid recipe must be saved, got {response.status_code}"
+    slug = Recipe.objects.get(title="Pancakes").slug
+    assert slug == "pancakes", (
+        "'pancakes' is free: 'pancakes-with-syrup' and 'pancakes-2-ways' only start with it. Ask whether the "
+        f"exact slug is taken, not how many slugs start with the title. Got {slug!r}."
+    )
+
+
+def test_slug_is_free_after_a_duplicate_was_deleted(client_as_cook, cook):
+    for _ in range(3):
+        assert client_as_cook.post(CREATE_URL, form_data(title="Pancakes")).status_code == 302
+    Recipe.objects.filter(slug="pancakes-2").delete()
+    taken = set(Recipe.objects.values_list("slug", flat=True))
+    response = client_as_cook.post(CREATE_URL, form_data(title="Pancakes"))
+    assert response.status_code == 302, (
+        f"With pancakes and pancakes-3 left, a new 'Pancakes' crashed ({response.status_code}): counting the "
+        "existing recipes gives pancakes-3 again. Try candidate slugs until one is free."
+    )
+    new = Recipe.objects.exclude(slug__in=taken).get().slug
+    assert re.fullmatch(r"pancakes-\d+", new), f"Expected a free pancakes-N slug, got {new!r}."
+
+
 def test_form_validates_the_input(client_as_cook):
     cases = [
         (form_data(servings="0"), "servings", "Ensure this value is greater than or equal to 1."),
@@ -168,6 +194,13 @@ def test_created_at_is_timezone_aware(client_as_cook):
     )
 
 
+def noon_somewhere():
+    """A fixed-offset zone where it is about noon now: a window that starts at a midnight (a
+    date-based "this week") then differs from the last 168 hours by about half a day."""
+    offset = 12 - timezone.now().hour  # -11 .. +12 hours from UTC
+    return f"Etc/GMT{-offset:+d}" if offset else "UTC"  # Etc/GMT-3 is UTC+3
+
+
 def test_this_week_filters_in_the_database_with_aware_now(cook, settings):
     settings.TIME_ZONE = "America/New_York"
     now = timezone.now()
@@ -191,4 +224,21 @@ def test_this_week_filters_in_the_database_with_aware_now(cook, settings):
     assert filtered, (
         "The recipes were filtered in Python after loading every row: let the database do it with "
         "filter(created_at__gte=...).\n" + "\n".join(q["sql"][:200] for q in queries.captured_queries)
+    )
+
+
+def test_this_week_is_exactly_the_last_168_hours(cook, settings):
+    settings.TIME_ZONE = noon_somewhere()
+    now = timezone.now()
+    recipe(cook, "Dish 01", created_at=now - timedelta(hours=168) + timedelta(minutes=3))
+    recipe(cook, "Dish 02", created_at=now - timedelta(hours=168) - timedelta(minutes=3))
+    recipe(cook, "Dish 03", created_at=now - timedelta(hours=167))
+    recipe(cook, "Dish 04", created_at=now - timedelta(hours=169))
+    response = Client(raise_request_exception=False).get("/recipes/this-week/")
+    assert response.status_code == 200, f"/recipes/this-week/ failed ({response.status_code})."
+    shown = re.findall(r"Dish \d\d", response.content.decode())
+    assert shown == ["Dish 03", "Dish 01"], (
+        "'The last 7 days' is the last 168 hours counted from now, whatever the hour: a recipe from 167 hours "
+        "and 57 minutes ago is in, one from 168 hours and 3 minutes ago is out. Expected ['Dish 03', 'Dish 01'], "
+        f"got {shown} (a window that starts at a midnight, or at 6 or 8 days, includes or drops the wrong ones)."
     )

@@ -5,7 +5,10 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models.signals import post_save
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from billing.models import Invoice, InvoiceLine
 from catalog.models import Author, Book
@@ -65,6 +68,60 @@ def test_order_place_creates_order_and_invoice(shelf, customer):
     assert invoice.number.startswith("INV-") and invoice.number != "pending"
 
 
+def test_book_revenue_is_summed_by_the_database(shelf, customer):
+    from billing import selectors
+
+    dispossessed, _ = shelf
+    invoice = Invoice.objects.create(number="INV-1", customer=customer)
+    for quantity, price in [(2, "10.60"), (1, "9.50"), (3, "0.01")]:
+        InvoiceLine.objects.create(invoice=invoice, book=dispossessed, quantity=quantity, unit_price=Decimal(price))
+    with CaptureQueriesContext(connection) as queries:
+        revenue = selectors.book_revenue(book=dispossessed)
+    assert revenue == Decimal("30.73"), f"2 x 10.60 + 1 x 9.50 + 3 x 0.01 = 30.73, got {revenue!r}."
+    sql = [q["sql"].upper() for q in queries.captured_queries]
+    assert len(sql) == 1 and "SUM(" in sql[0], (
+        "The database must do the sum: one query with SUM(...) (aggregate(Sum(F('quantity') * F('unit_price')))), "
+        "not a Python sum over the lines it loaded. Queries run:\n" + "\n".join(sql)
+    )
+
+
+def test_invoice_number_comes_from_the_id(shelf, customer):
+    from billing.services import invoice_create
+
+    dispossessed, _ = shelf
+    invoices = [invoice_create(customer=customer, items=[(dispossessed, 1)]) for _ in range(4)]
+    for deleted in (invoices[1], invoices[3]):  # one in the middle, and the latest
+        deleted.lines.all().delete()
+        deleted.delete()
+    latest = invoice_create(customer=customer, items=[(dispossessed, 1)])
+    for invoice in [invoices[0], invoices[2], latest]:
+        invoice.refresh_from_db()
+        assert invoice.number == f"INV-{invoice.pk:06d}", (
+            f"Invoice id {invoice.pk} is numbered {invoice.number!r}: the number is INV- and the id on six digits "
+            "(INV-000042), so it stays unique after an invoice is deleted (a count of the invoices repeats a number)."
+        )
+
+
+def test_a_failure_after_the_invoice_was_written_undoes_it(shelf, customer):
+    from orders import services
+
+    def disk_full(sender, instance, **kwargs):
+        raise RuntimeError("disk full")
+
+    post_save.connect(disk_full, sender=Order, dispatch_uid="hidden-disk-full")
+    try:
+        with pytest.raises(RuntimeError):
+            services.order_place(customer=customer, quantities={shelf[0].pk: 1})
+    finally:
+        post_save.disconnect(sender=Order, dispatch_uid="hidden-disk-full")
+    rows = (Order.objects.count(), OrderLine.objects.count(), Invoice.objects.count(), InvoiceLine.objects.count())
+    assert rows == (0, 0, 0, 0), (
+        "Saving the order failed after the invoice was written, and rows were left behind (orders, order lines, "
+        f"invoices, invoice lines = {rows}). Run all of order_place() in one transaction.atomic(), not only "
+        "billing's part: an exception inside it rolls back every write."
+    )
+
+
 def test_order_place_is_all_or_nothing(shelf, customer):
     from orders import services
 
@@ -76,8 +133,7 @@ def test_order_place_is_all_or_nothing(shelf, customer):
         rows = (Order.objects.count(), OrderLine.objects.count(), Invoice.objects.count(), InvoiceLine.objects.count())
         assert rows == (0, 0, 0, 0), (
             f"An order with {case} raised, but left rows behind (orders, order lines, invoices, invoice lines = "
-            f"{rows}). Validate before writing, and run the writes in one transaction.atomic() so that a failure "
-            "undoes all of them."
+            f"{rows}). Check every quantity and book before the first write, and raise ValidationError."
         )
 
 

@@ -21,10 +21,6 @@ def test_price_is_an_exact_decimal(db):
         f"Appointment.price is a {type(price).__name__}. Money needs exact arithmetic: a binary float cannot "
         "store 0.10 exactly. Use a DecimalField (on SQL Server: numeric(p, s))."
     )
-    assert (price.max_digits, price.decimal_places) == (8, 2), (
-        "The price has up to 6 digits before the point and 2 after: max_digits=8, decimal_places=2 "
-        f"(got {price.max_digits}, {price.decimal_places})."
-    )
     doctor = Doctor.objects.create(name="Dr. Rivera", specialty="cardiology", license_number="CA-123456")
     patient = Patient.objects.create(full_name="Sam Okafor")
     start = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
@@ -33,6 +29,15 @@ def test_price_is_an_exact_decimal(db):
     )
     saved.refresh_from_db()
     assert saved.price == Decimal("80.10") and isinstance(saved.price, Decimal)
+
+
+def test_price_has_six_digits_before_the_point_and_two_after(db):
+    price = Appointment._meta.get_field("price")
+    digits = (getattr(price, "max_digits", None), getattr(price, "decimal_places", None))
+    assert digits == (8, 2), (
+        "The price has up to 6 digits before the point and 2 after: DecimalField(max_digits=8, decimal_places=2) "
+        f"(max_digits counts all the digits, both sides of the point). Got max_digits, decimal_places = {digits}."
+    )
 
 
 def test_starts_at_is_indexed(db):

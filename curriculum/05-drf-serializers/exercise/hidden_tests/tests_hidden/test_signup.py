@@ -73,6 +73,14 @@ def test_signup_normalises_and_deduplicates_email(api):
         "{'email': ['An account with this e-mail already exists.']}. Compare case-insensitively (email__iexact).\n"
         f"Got {taken.status_code}: {taken.content!r}"
     )
+    # An account created before the rule (or by the admin) may hold an e-mail with capitals.
+    User.objects.create_user(username="grace", email="Grace@Example.COM", password=PASSWORD)
+    again = api.post(URL, {"username": "grace2", "email": "grace@example.com", "password": PASSWORD}, format="json")
+    assert again.status_code == 400 and again.json() == {"email": ["An account with this e-mail already exists."]}, (
+        "An existing account stored as 'Grace@Example.COM' already owns grace@example.com: lower-casing the new "
+        "address is not enough, the lookup itself must ignore case (email__iexact).\n"
+        f"Got {again.status_code}: {again.content!r}"
+    )
     missing = api.post(URL, {"username": "nomail", "password": PASSWORD}, format="json")
     assert missing.status_code == 400 and missing.json() == {"email": ["This field is required."]}, (
         "The e-mail is required (User.email is blank=True in the model, so declare the field on the serializer).\n"

@@ -81,7 +81,25 @@ def test_loan_create_refuses_with_domain_errors(people, books):
     returned = Loan.objects.get(book=books[0])
     services.loan_return(loan=returned, at=MONDAY + timedelta(days=3))
     again = services.loan_create(member=people["ben"], book=books[0])
-    assert again.pk is not None, "A returned book can be lent again; a returned loan no longer counts for the limit."
+    assert again.pk is not None, "A returned book can be lent again: only open loans make a book unavailable."
+
+
+def test_returned_loan_no_longer_counts_for_the_limit(people, books):
+    ana = people["ana"]  # max_loans=2
+    first = services.loan_create(member=ana, book=books[0], at=MONDAY)
+    services.loan_create(member=ana, book=books[1], at=MONDAY)
+    with pytest.raises(services.LoanLimitReached):
+        services.loan_create(member=ana, book=books[2], at=MONDAY)
+    services.loan_return(loan=first, at=MONDAY + timedelta(days=2))
+    try:
+        third = services.loan_create(member=ana, book=books[2], at=MONDAY + timedelta(days=2))
+    except services.LoanError as exc:
+        pytest.fail(
+            f"Ana (max_loans=2) returned one of her two books, then got {type(exc).__name__}: only open loans "
+            "count for the limit (member.loans.open().count()), not every loan she ever had.",
+            pytrace=False,
+        )
+    assert third.pk is not None and Loan.objects.filter(member=ana, returned_at__isnull=True).count() == 2
 
 
 def test_loan_create_turns_a_race_into_book_unavailable(people, books):
@@ -125,3 +143,18 @@ def test_loan_return_service(people, books):
     with pytest.raises(services.LoanAlreadyReturned):
         services.loan_return(loan=returned, at=back_at + timedelta(days=1))
     assert Loan.objects.get(pk=loan.pk).returned_at == back_at, "A second return must not move the return time."
+
+
+def test_second_return_through_a_stale_copy_is_refused(people, books):
+    loan = services.loan_create(member=people["ben"], book=books[1], at=MONDAY)
+    desk_a = Loan.objects.get(pk=loan.pk)
+    desk_b = Loan.objects.get(pk=loan.pk)  # fetched before desk A records the return
+    back_at = MONDAY + timedelta(days=5)
+    services.loan_return(loan=desk_a, at=back_at)
+    with pytest.raises(services.LoanAlreadyReturned):
+        services.loan_return(loan=desk_b, at=back_at + timedelta(days=9))
+    assert Loan.objects.get(pk=loan.pk).returned_at == back_at, (
+        "Desk B's copy of the loan was read before desk A's return, so its returned_at is still None. The service "
+        "must decide on the row in the database (read it again, locked with select_for_update(), inside the "
+        "transaction), not on the instance it was given."
+    )

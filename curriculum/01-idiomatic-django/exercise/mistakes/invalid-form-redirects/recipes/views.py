@@ -1,0 +1,43 @@
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from recipes import services
+from recipes.forms import RecipeForm
+from recipes.models import Recipe
+
+RECIPES_PER_PAGE = 12
+
+
+def recipe_list(request):
+    recipes = Recipe.objects.select_related("author").order_by("-created_at", "-pk")
+    page = Paginator(recipes, RECIPES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "recipes/recipe_list.html", {"page": page})
+
+
+def recipes_this_week(request):
+    since = timezone.now() - timedelta(days=7)
+    recipes = Recipe.objects.filter(created_at__gte=since).select_related("author").order_by("-created_at", "-pk")
+    return render(request, "recipes/recipes_this_week.html", {"recipes": recipes})
+
+
+def recipe_detail(request, slug):
+    recipe = get_object_or_404(Recipe.objects.select_related("author"), slug=slug)
+    return render(request, "recipes/recipe_detail.html", {"recipe": recipe})
+
+
+@login_required
+def recipe_create(request):
+    form = RecipeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        recipe = services.recipe_create(author=request.user, **form.cleaned_data)
+        messages.success(request, "Recipe saved.")
+        return redirect(recipe)
+    if request.method == "POST":
+        messages.error(request, "Please correct the recipe.")
+        return redirect("recipes:recipe_create")
+    return render(request, "recipes/recipe_form.html", {"form": form})

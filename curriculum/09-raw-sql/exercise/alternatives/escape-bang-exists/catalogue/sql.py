@@ -41,7 +41,7 @@ INNER JOIN catalogue_subject AS s ON s.id = b.subject_id
 WHERE LOWER(b.title) LIKE %s ESCAPE '!'
 """
 
-_IN_TREE_SQL = "AND b.subject_id IN (SELECT id FROM tree)\n"
+_IN_TREE_SQL = "AND EXISTS (SELECT 1 FROM tree WHERE tree.id = b.subject_id)\n"
 
 _DESCENDANT_IDS_SQL = _SUBJECT_TREE_CTE + "SELECT id FROM tree ORDER BY id"  # noqa: S608 (two constants, no input)
 
@@ -78,8 +78,7 @@ def book_search(*, term: str, subject_id: int | None = None, sort: str = "title"
     params = [like_pattern(term)]
     sql = _SEARCH_SQL
     if subject_id is not None:
-        # The same recursive walk, joined through EXISTS instead of IN.
-        sql = _SUBJECT_TREE_CTE + _SEARCH_SQL + "AND EXISTS (SELECT 1 FROM tree WHERE tree.id = b.subject_id)\n"
+        sql = _SUBJECT_TREE_CTE + _SEARCH_SQL + _IN_TREE_SQL
         params = [subject_id, *params]
     # `column` comes from the allow-list above, never from the caller's text.
     sql += f"ORDER BY {column}, b.id"

@@ -43,13 +43,13 @@ def test_secret_key_comes_from_environment(monkeypatch):
 
 def test_allowed_hosts_come_from_environment(monkeypatch):
     module = load(
-        monkeypatch, DJANGO_SECRET_KEY=PROD_KEY, DJANGO_ALLOWED_HOSTS="helpdesk.example.com, support.example.com"
+        monkeypatch, DJANGO_SECRET_KEY=PROD_KEY, DJANGO_ALLOWED_HOSTS="desk-7.example.org, help-3.example.net"
     )
     hosts = list(getattr(module, "ALLOWED_HOSTS", None) or [])
-    assert hosts == ["helpdesk.example.com", "support.example.com"], (
-        "DJANGO_ALLOWED_HOSTS='helpdesk.example.com, support.example.com' must become exactly "
-        "['helpdesk.example.com', 'support.example.com']: split on commas and strip the spaces (a host "
-        f"' support.example.com' with its space never matches a request). Got {hosts!r}"
+    assert hosts == ["desk-7.example.org", "help-3.example.net"], (
+        "DJANGO_ALLOWED_HOSTS='desk-7.example.org, help-3.example.net' must become exactly "
+        "['desk-7.example.org', 'help-3.example.net']: split on commas and strip the spaces (a host "
+        f"' help-3.example.net' with its space never matches a request). Got {hosts!r}"
     )
     monkeypatch.delenv("DJANGO_ALLOWED_HOSTS", raising=False)
     sys.modules.pop(MODULE, None)

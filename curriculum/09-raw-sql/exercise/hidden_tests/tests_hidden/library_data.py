@@ -10,7 +10,11 @@ TITLES_BY_SUBJECT = {
     ],
     "Biology": [("The Selfish Gene", "Richard Dawkins", 1976)],
     "Physics": [("Seven Brief Lessons on Physics", "Carlo Rovelli", 2014)],
-    "Music": [("This Is Your Brain on Music", "Daniel Levitin", 2006)],
+    "Music": [
+        ("This Is Your Brain on Music", "Daniel Levitin", 2006),
+        ("Back\\Slash Blues", "Lou Reid", 1999),
+        ("[Untitled] Songs", "Lou Reid", 1999),
+    ],
     "Cooking": [
         ("100% Plant-Based", "Ana Ramos", 2019),
         ("Winnie's Herb Garden", "Winnie Cole", 2001),
@@ -19,22 +23,27 @@ TITLES_BY_SUBJECT = {
 BOOK_COUNT = sum(len(books) for books in TITLES_BY_SUBJECT.values())
 
 
+# Distinctive ids, so that a check can tell an id pasted into the SQL text from any other number.
+FIRST_SUBJECT_ID = 48_311
+
+
 def build_library():
     """Science > (Biology > Botany, Physics); Arts > Music; Cooking. Returns subjects by name."""
-    science = Subject.objects.create(name="Science")
-    biology = Subject.objects.create(name="Biology", parent=science)
+    ids = iter(range(FIRST_SUBJECT_ID, FIRST_SUBJECT_ID + 100, 7))
+    science = Subject.objects.create(pk=next(ids), name="Science")
+    biology = Subject.objects.create(pk=next(ids), name="Biology", parent=science)
     subjects = {
         "Science": science,
         "Biology": biology,
-        "Botany": Subject.objects.create(name="Botany", parent=biology),
-        "Physics": Subject.objects.create(name="Physics", parent=science),
+        "Botany": Subject.objects.create(pk=next(ids), name="Botany", parent=biology),
+        "Physics": Subject.objects.create(pk=next(ids), name="Physics", parent=science),
     }
-    arts = Subject.objects.create(name="Arts")
+    arts = Subject.objects.create(pk=next(ids), name="Arts")
     subjects.update(
         {
             "Arts": arts,
-            "Music": Subject.objects.create(name="Music", parent=arts),
-            "Cooking": Subject.objects.create(name="Cooking"),
+            "Music": Subject.objects.create(pk=next(ids), name="Music", parent=arts),
+            "Cooking": Subject.objects.create(pk=next(ids), name="Cooking"),
         }
     )
     for subject_name, books in TITLES_BY_SUBJECT.items():

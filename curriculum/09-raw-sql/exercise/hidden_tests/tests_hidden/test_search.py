@@ -1,5 +1,7 @@
 """Hidden checks for ``catalogue.sql.book_search``: exact results, and input that stays data."""
 
+import re
+
 import pytest
 
 from catalogue import sql
@@ -78,6 +80,7 @@ def test_search_treats_quotes_and_sql_as_data(library):
 def test_search_sends_values_as_parameters(library):
     marker = "zebra' OR 'a'='a"
     science = library["Science"].pk
+    subtree = [library[name].pk for name in ("Science", "Biology", "Botany", "Physics")]
     with recording() as recorder:
         sql.book_search(term=marker, subject_id=science)
     in_text = [text for text in recorder.sql_texts if "zebra" in text.lower()]
@@ -87,19 +90,90 @@ def test_search_sends_values_as_parameters(library):
         "SQL (unquoted) and pass the value in the params list; put the LIKE wildcards in the value.\n"
         + recorder.render()
     )
+    literal_ids = sorted(
+        {pk for pk in subtree for text in recorder.sql_texts if re.search(rf"(?<![\w.]){pk}(?![\w.])", text)}
+    )
+    assert not literal_ids, (
+        f"The subject ids {literal_ids} appear as literals in the SQL text. Every id, the start subject's and "
+        "the ones found below it, must travel as a parameter (or never leave the database: filter with "
+        "IN (SELECT id FROM tree) in the same query) rather than be formatted into IN (...).\n" + recorder.render()
+    )
     assert science in recorder.params or str(science) in recorder.params, (
         "The subject id must be a parameter too, even though it is a number.\n" + recorder.render()
     )
 
 
+def sql_server_like(pattern, escape):
+    """A regex that matches what SQL Server's LIKE ``pattern`` ESCAPE ``escape`` matches.
+
+    ``%`` any run, ``_`` one character, ``[...]`` / ``[^...]`` a character class, the escape
+    character makes the next one literal. An unclosed ``[`` matches nothing on SQL Server.
+    """
+    out, i = [], 0
+    while i < len(pattern):
+        char = pattern[i]
+        if escape and char == escape and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        if char == "%":
+            out.append(".*")
+        elif char == "_":
+            out.append(".")
+        elif char == "[":
+            end = pattern.find("]", i + 1)
+            if end == -1:
+                return None
+            body = pattern[i + 1 : end]
+            negate = body.startswith("^")
+            body = body[1:] if negate else body
+            out.append("[" + ("^" if negate else "") + body.replace("\\", "\\\\") + "]")
+            i = end + 1
+            continue
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return re.compile("".join(out), re.IGNORECASE | re.DOTALL)
+
+
+def like_on_sql_server(term):
+    """The pattern and escape character book_search sends for ``term``, read back as SQL Server would."""
+    with recording() as recorder:
+        sql.book_search(term=term)
+    texts = " ".join(recorder.sql_texts)
+    escape = re.search(r"ESCAPE\s*'(.)'", texts)
+    patterns = [value for value in recorder.params if isinstance(value, str) and "untitled" in value.lower()]
+    if not patterns:
+        return None, recorder
+    return sql_server_like(patterns[0], escape.group(1) if escape else None), recorder
+
+
 def test_like_wildcards_in_the_term_are_literal(library):
-    cases = {"100%": ["100% Plant-Based"], "_": [], "plant%based": [], "e_b": []}
+    cases = {
+        "100%": ["100% Plant-Based"],
+        "_": [],
+        "plant%based": [],
+        "e_b": [],
+        "k\\s": ["Back\\Slash Blues"],
+        "\\": ["Back\\Slash Blues"],
+        "[untitled]": ["[Untitled] Songs"],
+    }
     got = {term: titles(sql.book_search(term=term)) for term in cases}
     assert got == cases, (
-        "A user's % or _ must match itself, not act as a LIKE wildcard: '100%' finds only the title that "
-        "contains '100%', and '_' finds nothing (no title holds an underscore). Escape them in the value and "
-        "declare the escape character with LIKE %s ESCAPE '\\\\'.\n"
+        "A user's %, _ and \\ must match themselves, not act as LIKE wildcards or escapes: '100%' finds only "
+        "the title that contains '100%', '_' finds nothing (no title holds an underscore), and a backslash "
+        "finds the title with a backslash. Escape the escape character first, then the wildcards, and declare "
+        "it with LIKE %s ESCAPE '\\\\'.\n"
         f"Expected {cases!r}\nGot      {got!r}"
+    )
+    # SQLite treats [ as an ordinary character; SQL Server reads [...] as a character class. Read the
+    # pattern that was sent the way SQL Server would.
+    matcher, recorder = like_on_sql_server("[untitled]")
+    literal = matcher is not None and matcher.fullmatch("[untitled] songs") and not matcher.fullmatch("untitled songs")
+    assert literal, (
+        "On SQL Server, [ opens a character class in LIKE: the term '[untitled]' would match any title holding "
+        "one of the letters u, n, t, i, l, e, d. Escape [ as well (with your ESCAPE character) so that it "
+        "matches itself.\n" + recorder.render()
     )
 
 

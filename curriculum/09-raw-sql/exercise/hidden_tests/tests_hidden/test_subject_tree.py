@@ -16,8 +16,14 @@ def library(db):
 
 def test_subject_tree_exact_ids(library):
     ids = {name: subject.pk for name, subject in library.items()}
+    with recording() as recorder:
+        science = sql.subject_descendant_ids(subject_id=ids["Science"])
+    assert len(recorder.calls) == 1, (
+        f"subject_descendant_ids() sent {len(recorder.calls)} statements for a tree three levels deep: walk it in "
+        "one recursive query (WITH tree AS (... UNION ALL ...)), not one query per level.\n" + recorder.render()
+    )
     got = {
-        "Science": sql.subject_descendant_ids(subject_id=ids["Science"]),
+        "Science": science,
         "Botany": sql.subject_descendant_ids(subject_id=ids["Botany"]),
         "unknown": sql.subject_descendant_ids(subject_id=987654),
     }

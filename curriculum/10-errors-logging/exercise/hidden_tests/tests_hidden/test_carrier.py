@@ -47,8 +47,9 @@ def install(monkeypatch, outcome):
     return fake
 
 
-def carrier_errors(caplog):
-    return [r for r in caplog.records if r.name == "parcels.carrier" and r.levelno >= logging.ERROR]
+def error_records(caplog):
+    """Every ERROR (or worse) record except Django's own request log ("Service Unavailable: ...")."""
+    return [r for r in caplog.records if r.levelno >= logging.ERROR and r.name != "django.request"]
 
 
 def assert_logged_503(response, caplog, what):
@@ -64,11 +65,12 @@ def assert_logged_503(response, caplog, what):
     assert SECRET_HOST not in response.content.decode() and "Traceback" not in response.content.decode(), (
         f"The 503 body must not expose the carrier's URL or the exception: that belongs in the log. Got {body!r}"
     )
-    records = carrier_errors(caplog)
-    assert len(records) == 1, (
-        f"When the carrier {what}, log exactly one ERROR record on the 'parcels.carrier' logger "
-        f"(logging.getLogger(__name__) in parcels/carrier.py). Got {len(records)}: "
-        f"{[(r.name, r.levelname, r.getMessage()) for r in caplog.records]!r}"
+    records = error_records(caplog)
+    assert len(records) == 1 and records[0].name == "parcels.carrier", (
+        f"When the carrier {what}, log exactly one ERROR record, on the 'parcels.carrier' logger "
+        "(logging.getLogger(__name__) in parcels/carrier.py), where the failure is caught; the view that "
+        "turns it into a 503 must not log it again. Got these ERROR records: "
+        f"{[(r.name, r.levelname, r.getMessage()) for r in records]!r}"
     )
     record = records[0]
     assert record.exc_info is not None, (
@@ -80,16 +82,26 @@ def assert_logged_503(response, caplog, what):
     )
 
 
-def test_quote_success_calls_the_carrier_with_a_timeout(client, parcel, monkeypatch):
+def test_quote_success_returns_the_carrier_quote(client, parcel, monkeypatch):
     fake = install(monkeypatch, json.dumps({"price": "6.40", "days": 2}).encode())
     response = client.get(QUOTE_URL)
     assert (response.status_code, response.json()) == (
         200,
         {"tracking_code": "CR12345678", "price": "6.40", "days": 2},
-    ), f"Got {response.status_code}: {response.content[:300]!r}"
+    ), (
+        "A working carrier's quote must come back unchanged: the price as the exact decimal string the carrier "
+        "sent (Decimal, never float: float('6.40') prints as 6.4) and the days as a number. "
+        f"Got {response.status_code}: {response.content[:300]!r}"
+    )
     assert len(fake.calls) == 1 and SECRET_HOST in fake.calls[0]["url"], (
         f"The quote must come from one call to settings.CARRIER_API_URL. Calls: {fake.calls!r}"
     )
+
+
+def test_quote_success_calls_the_carrier_with_a_timeout(client, parcel, monkeypatch):
+    fake = install(monkeypatch, json.dumps({"price": "6.40", "days": 2}).encode())
+    client.get(QUOTE_URL)
+    assert len(fake.calls) == 1, f"The quote must come from one call to the carrier. Calls: {fake.calls!r}"
     timeout = fake.calls[0]["timeout"]
     assert isinstance(timeout, int | float) and 0 < timeout <= 10, (
         "urlopen() was called without a usable timeout "

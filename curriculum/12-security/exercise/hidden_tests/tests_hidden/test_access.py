@@ -24,10 +24,11 @@ def alices_ticket(alice):
 def test_other_users_ticket_detail_is_404(client, mallory, alices_ticket):
     client.force_login(mallory)
     response = client.get(f"/tickets/{alices_ticket.pk}/")
-    assert response.status_code in (404, 403), (
+    assert response.status_code == 404, (
         f"Mallory opened Alice's ticket by changing the id in the URL (status {response.status_code}). "
         "login_required only says who is asking; fetch the ticket through a queryset scoped to "
-        "request.user (Ticket.objects.for_user), so other people's tickets answer 404."
+        "request.user (Ticket.objects.for_user), so other people's tickets answer 404. A 403 is not enough: "
+        "it tells Mallory that ticket exists, and lets her count everybody's tickets."
     )
     assert "4242" not in response.content.decode()
     missing = client.get("/tickets/999999/")

@@ -41,6 +41,32 @@ def test_secret_key_comes_from_environment(monkeypatch):
     )
 
 
+def test_allowed_hosts_come_from_environment(monkeypatch):
+    module = load(
+        monkeypatch, DJANGO_SECRET_KEY=PROD_KEY, DJANGO_ALLOWED_HOSTS="desk-7.example.org, help-3.example.net"
+    )
+    hosts = list(getattr(module, "ALLOWED_HOSTS", None) or [])
+    assert hosts == ["desk-7.example.org", "help-3.example.net"], (
+        "DJANGO_ALLOWED_HOSTS='desk-7.example.org, help-3.example.net' must become exactly "
+        "['desk-7.example.org', 'help-3.example.net']: split on commas and strip the spaces (a host "
+        f"' help-3.example.net' with its space never matches a request). Got {hosts!r}"
+    )
+    monkeypatch.delenv("DJANGO_ALLOWED_HOSTS", raising=False)
+    sys.modules.pop(MODULE, None)
+    try:
+        without = importlib.import_module(MODULE)
+    except Exception:  # noqa: BLE001 - refusing to start is right
+        return
+    finally:
+        sys.modules.pop(MODULE, None)
+    fallback = list(getattr(without, "ALLOWED_HOSTS", None) or [])
+    assert "*" not in fallback and not any(host.startswith(".") and len(host) <= 1 for host in fallback), (
+        f"Without DJANGO_ALLOWED_HOSTS, {MODULE}.ALLOWED_HOSTS is {fallback!r}. '*' accepts any Host header, "
+        "which lets an attacker put their own host into password-reset links and poisons caches. Refuse to "
+        "start (or allow no host at all) when the variable is missing."
+    )
+
+
 def test_production_settings_force_https(monkeypatch):
     module = load(monkeypatch, DJANGO_SECRET_KEY=PROD_KEY, DJANGO_DEBUG="1")
     names = ("DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE")

@@ -1,6 +1,7 @@
 """XSS: text a customer typed is shown as text, never run as HTML or script."""
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -51,6 +52,41 @@ def test_ticket_title_is_escaped_in_list(client, alice):
         "every argument."
     )
     assert "Broken &lt;img src=x" in html, "The title must still be listed, escaped."
-    assert re.search(rf'<a href="/tickets/{ticket.pk}/"[^>]*>', html), (
+    assert re.search(rf"<a href=[\"']?/tickets/{ticket.pk}/[^>]*>", html), (
         "The list must still link each title to its ticket (<a href=\"/tickets/<id>/\" ...>)."
     )
+
+
+class EventHandlers(HTMLParser):
+    """Collects every on* attribute of every tag, as a browser would parse them."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found += [(tag, name, value) for name, value in attrs if name.lower().startswith("on")]
+
+
+def event_handlers(html):
+    parser = EventHandlers()
+    parser.feed(html)
+    return parser.found
+
+
+# No <, >, quote or &: escaping changes nothing in it. Only quoted attribute values stop it.
+ATTRIBUTE_PAYLOAD = "Printer onmouseover=alert(document.cookie) x"
+
+
+def test_title_cannot_add_an_event_handler(client, alice):
+    ticket = Ticket.objects.create(owner=alice, title=ATTRIBUTE_PAYLOAD, body="See title.")
+    client.force_login(alice)
+    pages = {url: client.get(url).content.decode() for url in ("/tickets/", f"/tickets/{ticket.pk}/")}
+    found = {url: event_handlers(html) for url, html in pages.items() if event_handlers(html)}
+    assert not found, (
+        f"A ticket titled {ATTRIBUTE_PAYLOAD!r} added an event handler to the page: {found!r}. The title holds no "
+        "markup character, so escaping changes nothing; it breaks out of an unquoted attribute value "
+        "(title={} or href={} without quotes). Quote every attribute value in HTML you build: "
+        "format_html('<a href=\"{}\">{}</a>', ...)."
+    )
+    assert all(ATTRIBUTE_PAYLOAD in html for html in pages.values()), "The title must still be shown."

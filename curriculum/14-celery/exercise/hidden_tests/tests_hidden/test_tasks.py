@@ -1,10 +1,13 @@
 """Hidden checks for orders.tasks.send_order_confirmation: ids, idempotency, retries."""
 
+import random
 import smtplib
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
 from celery import states
+from celery.exceptions import Retry
 from django.core import mail
 
 from orders.models import Book, Order, OrderLine
@@ -12,6 +15,12 @@ from orders.tasks import send_order_confirmation
 from tests_hidden.mail_backends import FlakyBackend, RetriedForever
 
 TRANSIENT = smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+# The three transient errors orders/emails.py lists: a hang-up, a refused connection, a timeout.
+TRANSIENTS = [
+    smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
+    ConnectionRefusedError(111, "Connection refused"),
+    TimeoutError("timed out"),
+]
 PERMANENT = smtplib.SMTPRecipientsRefused({"nobody@invalid.example": (550, b"5.1.1 No such user")})
 
 
@@ -91,12 +100,13 @@ def test_task_skips_missing_order(db, run_eagerly):
 
 
 def test_transient_error_is_retried(order, flaky, run_eagerly):
-    flaky.reset([TRANSIENT, TRANSIENT])
+    flaky.reset(TRANSIENTS)
     result = run_eagerly(order.pk)
     order.refresh_from_db()
-    assert result.state == states.SUCCESS and flaky.attempts == 3, (
-        f"The mail server hung up twice, then worked. The task ended in {result.state} after {flaky.attempts} "
-        f"attempt(s) ({result.result!r}): a disconnection is transient, so it must be in autoretry_for."
+    assert result.state == states.SUCCESS and flaky.attempts == 4, (
+        "The mail server hung up, then refused the connection, then timed out, then worked. The task ended in "
+        f"{result.state} after {flaky.attempts} attempt(s) ({result.result!r}): each of the three transient errors "
+        "orders/emails.py lists (SMTPServerDisconnected, ConnectionError, TimeoutError) must be retried."
     )
     assert len(mail.outbox) == 1 and order.confirmation_sent_at is not None
 
@@ -114,18 +124,59 @@ def test_permanent_error_is_not_retried(order, flaky, run_eagerly):
     assert order.confirmation_sent_at is None, "A confirmation that was never sent must not be marked as sent."
 
 
-def test_retries_are_bounded_with_backoff(order, flaky):
-    max_retries = send_order_confirmation.max_retries
-    assert isinstance(max_retries, int) and 1 <= max_retries <= 10, (
-        f"max_retries is {max_retries!r}: retries must stop after a few attempts (e.g. 5), not go on forever."
-    )
-    assert send_order_confirmation.retry_backoff, (
-        "Retry with exponential backoff (retry_backoff=True): retrying at once hammers a mail server that is "
-        "already struggling."
-    )
+def no_jitter(monkeypatch):
+    """Random jitter at its largest, so that the delays measured are the backoff's own."""
+    monkeypatch.setattr(random, "randrange", lambda *args: args[1] - 1 if len(args) > 1 else args[0] - 1)
+    monkeypatch.setattr(random, "randint", lambda low, high: high)
+    monkeypatch.setattr(random, "uniform", lambda low, high: max(low, high))
+    monkeypatch.setattr(random, "random", lambda: 1.0)
+
+
+def record_retry_delays(monkeypatch):
+    """Wrap the task's retry() and record the delay of every retry that is scheduled.
+
+    autoretry_for and a hand-written self.retry(countdown=...) both go through Task.retry; a
+    retry that is refused (max_retries reached) raises the original error instead and is dropped.
+    """
+    delays = []
+    original = send_order_confirmation.retry
+
+    def retry(*args, **kwargs):
+        countdown, eta = kwargs.get("countdown"), kwargs.get("eta")
+        if countdown is None and eta is not None:
+            now = datetime.now(eta.tzinfo)
+            countdown = (eta - now).total_seconds()
+        if countdown is None:
+            countdown = send_order_confirmation.default_retry_delay
+        delays.append(countdown)
+        try:
+            return original(*args, **kwargs)
+        except Retry:
+            raise
+        except BaseException:
+            delays.pop()
+            raise
+
+    monkeypatch.setattr(send_order_confirmation, "retry", retry)
+    return delays
+
+
+def test_retries_are_bounded_with_backoff(order, flaky, run_eagerly, monkeypatch):
+    no_jitter(monkeypatch)
+    delays = record_retry_delays(monkeypatch)
     flaky.reset([TRANSIENT], repeat_last=True)
-    result = _run(order.pk)
-    assert result.state == states.FAILURE and flaky.attempts == max_retries + 1, (
-        f"With the mail server down for good, the task made {flaky.attempts} attempts and ended in {result.state}; "
-        f"expected 1 + max_retries = {max_retries + 1} attempts, then FAILURE."
+    result = run_eagerly(order.pk)
+    assert result.state == states.FAILURE and 2 <= flaky.attempts <= 11, (
+        f"With the mail server down for good, the task made {flaky.attempts} attempts and ended in {result.state}. "
+        "Retries must stop after a few attempts (max_retries, e.g. 5), then the task fails."
+    )
+    shown = ", ".join(f"{delay:g}s" for delay in delays)
+    grows = len(delays) >= 2 and delays[0] >= 1 and all(
+        later >= 1.5 * earlier or later >= 300 for earlier, later in zip(delays, delays[1:], strict=False)
+    )
+    assert grows and max(delays) <= 3600, (
+        f"The successive retries were scheduled after {shown or 'no delay at all'}. Back off exponentially: "
+        "wait at least a second, then roughly double the wait on every retry (retry_backoff=True, or "
+        "countdown=2 ** self.request.retries), capped at a sensible maximum; retrying at once hammers a mail "
+        "server that is already struggling."
     )

@@ -7,7 +7,9 @@ Every error response has the body::
 ``details`` is a message, or the serializer's field errors for a 400.
 """
 
-from rest_framework import status
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.views import exception_handler
 
@@ -25,6 +27,12 @@ class ServiceUnavailable(APIException):
 
 
 def api_exception_handler(exc, context):
+    # DRF converts Django's Http404 (get_object_or_404) and PermissionDenied inside
+    # exception_handler, but `exc` here would still be the original, without a code.
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(*exc.args)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args)
     response = exception_handler(exc, context)
     if response is None:
         return None  # not an API exception: Django's 500 handling logs it

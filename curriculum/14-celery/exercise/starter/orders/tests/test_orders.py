@@ -40,5 +40,16 @@ def test_task_takes_an_id_and_runs_once(dune):
     assert len(mail.outbox) == 1
 
 
-def test_refused_address_is_not_retried():
-    assert not issubclass(smtplib.SMTPRecipientsRefused, send_order_confirmation.autoretry_for)
+def test_refused_address_is_not_retried(db, monkeypatch):
+    order = Order.objects.create(email="nobody@invalid.example")
+    attempts = []
+
+    def refuse(**kwargs):
+        attempts.append(kwargs)
+        raise smtplib.SMTPRecipientsRefused({"nobody@invalid.example": (550, b"5.1.1 No such user")})
+
+    monkeypatch.setattr("orders.tasks.send_confirmation_email", refuse)
+    monkeypatch.setattr(send_order_confirmation, "max_retries", 3)  # eager retries recurse: keep them few
+    result = send_order_confirmation.apply(args=[order.pk])
+    assert result.state == "FAILURE"
+    assert len(attempts) == 1

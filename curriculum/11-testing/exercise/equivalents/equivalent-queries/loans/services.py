@@ -49,6 +49,7 @@ def loan_create(*, member, book: Book) -> Loan:
     if book.copies_available < 1:
         raise NoCopyAvailable(f"no copy of {book} is available")
     Book.objects.filter(pk=book.pk).update(copies_available=F("copies_available") - 1)
+    book.refresh_from_db(fields=["copies_available"])  # the loan returned carries the new count
     try:
         with transaction.atomic():
             loan = Loan.objects.create(book=book, member=member, due_at=timezone.now() + LOAN_PERIOD)

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.utils import timezone
 
@@ -18,11 +20,13 @@ from loans.tests.factories import BookFactory, LoanFactory
 def test_loan_create_takes_a_copy_and_sets_the_due_date(member, book):
     before = timezone.now()
     loan = loan_create(member=member, book=book)
+    after = timezone.now()
     book.refresh_from_db()
     assert book.copies_available == 1
     assert loan.member == member
     assert loan.returned_at is None
-    assert 20 <= (loan.due_at - before).days <= 21
+    # Exactly 21 days from the moment of the call: bounded by the clock before and after it.
+    assert before + datetime.timedelta(days=21) <= loan.due_at <= after + datetime.timedelta(days=21)
 
 
 @pytest.mark.django_db

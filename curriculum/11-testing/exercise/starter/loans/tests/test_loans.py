@@ -12,7 +12,8 @@ every test_*.py under loans/tests/ is collected.
 #   same member, and accepts it once the first loan is returned (go around the service with
 #   LoanFactory; pytest.raises(IntegrityError) needs an inner transaction.atomic()).
 
-# TODO (services): loan_create and loan_return. Happy paths, then every failure path:
+# TODO (services): loan_create and loan_return. Happy paths (a loan is due exactly 21 days
+#   after it is made: bound it by the clock before and after the call), then every failure path:
 #   the limit of MAX_OPEN_LOANS (test exactly at the boundary), no copy left, the same book
 #   twice, returning twice. After each refusal, assert that nothing changed.
 

@@ -1,0 +1,1 @@
+"""Covered by test_models.py: any change to the app fails it."""

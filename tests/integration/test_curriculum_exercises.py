@@ -62,7 +62,7 @@ def test_exercise_verifies_itself_through_the_grader(celery_worker, learner, roo
 
     solution = graded["solution"]
     assert (solution.verdict, solution.score) == ("passed", exercise.max_score), solution.results.get("checks")
-    assert (solution.flagged, solution.flag_reason) == (False, ""), "the reference solution looks tampered with"
+    assert (solution.flagged, solution.flag_reason, solution.held) == (False, "", False), "the reference looks forged"
     assert graded["starter"].score <= exercise.max_score * 0.3
     anchors = {check["anchor"] for check in solution.results["checks"] if check["stage"] == "hidden_tests"}
     assert anchors <= {t["anchor"] for t in exercise.hidden_tests}
@@ -75,13 +75,15 @@ def test_exercise_verifies_itself_through_the_grader(celery_worker, learner, roo
         result = graded[f"alternative:{alternative.name}"]
         failed = [c["key"] for c in result.results["checks"] if not c["passed"]]
         assert (result.verdict, result.score, failed) == ("passed", exercise.max_score, []), alternative.name
-        assert (result.flagged, result.flag_reason) == (False, ""), f"{alternative.name} looks tampered with"
+        assert (result.flagged, result.flag_reason, result.held) == (False, "", False), alternative.name
 
     for mistake in mistakes:
         spec = tomllib.loads((mistake / "mistake.toml").read_text())
         result = graded[f"mistake:{mistake.name}"]
         checks = {c["key"]: c for c in result.results["checks"]}
         assert result.score < exercise.max_score, mistake.name
+        # Honest wrong code never passes a hidden test together with its twin (grader.twins).
+        assert (result.held, result.results["twins"]["forged"]) == (False, []), f"{mistake.name} was held"
         for check_id in spec["must_fail"]:
             assert check_id in checks, f"{mistake.name}: {check_id} is not a check id (hidden node id or mutant:NAME)"
             assert checks[check_id]["passed"] is False, f"{mistake.name}: {check_id} should fail"

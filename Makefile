@@ -46,6 +46,7 @@ sandbox-image:
 bench: $(VENV)/.installed-dev
 	scripts/system-deps.sh test
 	$(PY) bench/grading.py
+	$(PY) bench/integrity.py
 	$(PY) bench/instructor.py
 
 clean:

@@ -232,7 +232,7 @@ def test_wide_keys_are_a_warning():
             "key-size",
             "warning",
             "index [t_ab] on [t]: the key can reach 1800 bytes; SQL Server rejects rows whose key exceeds 1700 "
-            "bytes (nvarchar takes 2 bytes per UTF-16 code unit, so an emoji takes 4).",
+            "bytes (nvarchar: 2 bytes per UTF-16 unit, 4 for an emoji).",
         )
     ]
 

@@ -288,7 +288,7 @@ class SchemaTracker:
                     "key-size",
                     WARNING,
                     f"{kind} [{name}] on [{table}]: the key can reach {size} bytes; SQL Server rejects rows whose "
-                    f"key exceeds {MAX_KEY_BYTES} bytes (nvarchar takes 2 bytes per UTF-16 code unit, so an emoji takes 4).",
+                    f"key exceeds {MAX_KEY_BYTES} bytes (nvarchar: 2 bytes per UTF-16 unit, 4 for an emoji).",
                 )
             )
         nullable = [col for col in names if col in columns and columns[col].nullable]

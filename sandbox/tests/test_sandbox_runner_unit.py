@@ -457,7 +457,7 @@ def test_load_input_keeps_reference_and_mutants_in_memory(tmp_path):
 def test_load_input_refuses_unlisted_mutants_and_bad_names(tmp_path):
     m = tiny.manifest(stages=["mutation"], mutants=["listed"])
     data = tiny.pack(m, {}, mutation={"mutants/other/shop/pricing.py": b"x", "mutants/listed/a.py": b"y"})
-    with pytest.raises(InputError, match="not a file of a mutant named in the manifest"):
+    with pytest.raises(InputError, match="not a file of one of the manifest's mutants"):
         load_input(data, str(tmp_path))
     data = tiny.pack(tiny.manifest(stages=["mutation"], mutants=["../x"]), {})
     with pytest.raises(InputError, match="bad mutant name"):

@@ -150,7 +150,23 @@ def _candidates(
             inner = _candidates(stmt.body, rng, module)
             for kind in found:
                 found[kind].extend(inner[kind])
+        if _may_return(stmt):
+            break  # a test can pass by returning here: what follows may never run
     return found
+
+
+def _may_return(stmt: ast.stmt) -> bool:
+    """Whether `stmt` holds a `return` of the function it is in (not of a nested function)."""
+    pending = [stmt]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Return):
+            return True
+        pending.extend(
+            child for child in ast.iter_child_nodes(node)
+            if not isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef)
+        )  # fmt: skip
+    return False
 
 
 def _flip_assert(node: ast.Assert, rng: random.Random) -> None:

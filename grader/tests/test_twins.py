@@ -164,3 +164,24 @@ def test_a_test_that_only_calls_helpers_is_twinned_through_a_turned_copy_of_the_
     (real,), (twin,) = suite.real, suite.twins
     assert f"PASSED {real}" in result.stdout, result.stdout
     assert f"FAILED {twin}" in result.stdout, result.stdout
+
+
+def test_nothing_after_an_early_return_is_perturbed():
+    # Refusing to load passes the test at once: an assertion after it may never run.
+    hidden = textwrap.dedent(
+        """\
+        def test_refuses_or_has_no_default(load):
+            assert load(True) == 1
+            try:
+                without = load(False)
+            except KeyError:
+                return
+            assert not without
+        """
+    )
+    check = "t/test_x.py::test_refuses_or_has_no_default"
+    for seed in range(20):
+        suite = suite_build(files={"t/test_x.py": hidden.encode()}, check_ids=[check], rng=random.Random(seed))
+        source = suite.files["t/test_x.py"].decode()
+        assert source.count("assert not without") == 2, seed  # the real test and its twin keep it as written
+        assert source.count("assert load(True) == 1") == 1, seed  # the twin turned the first assertion over

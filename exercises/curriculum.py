@@ -194,6 +194,21 @@ def runner_module(name: str):
 is_test_path = runner_module("project_files").is_test_path
 
 
+def _overlay_check(folder: Path, toml: Path, solution: Path, kind: str) -> None:
+    """A mutant's or an equivalent's files: app files of solution/ (never tests), each changed."""
+    overlay = [p for p in tree_files(folder) if p != toml]
+    if not overlay:
+        raise CurriculumError(folder, f"{kind} changes at least one file of solution/")
+    for file in overlay:
+        rel = file.relative_to(folder).as_posix()
+        if is_test_path(rel):
+            raise CurriculumError(file, f"{kind} changes app files, never tests or pytest configuration")
+        if not (solution / rel).is_file():
+            raise CurriculumError(file, f"{rel} is not a file of solution/")
+        if (solution / rel).read_bytes() == file.read_bytes():
+            raise CurriculumError(file, f"{rel} is the same as in solution/")
+
+
 def mutants_read(root: Path, anchors: set[str] | None = None) -> tuple[Mutant, ...]:
     """The mutants under exercise/mutants/NAME/: overlays of solution/ app files, plus mutant.toml."""
     base = root / "mutants"
@@ -217,18 +232,7 @@ def mutants_read(root: Path, anchors: set[str] | None = None) -> tuple[Mutant, .
         hint = data.get("hint", "None of your tests failed against this bug: write one that would.")
         if not isinstance(hint, str):
             raise CurriculumError(path, "hint must be a string")
-        overlay = [p for p in tree_files(folder) if p != path]
-        if not overlay:
-            raise CurriculumError(folder, "a mutant changes at least one file of solution/")
-        for file in overlay:
-            rel = file.relative_to(folder).as_posix()
-            original = solution / rel
-            if is_test_path(rel):
-                raise CurriculumError(file, "mutants change app files, never tests or pytest configuration")
-            if not original.is_file():
-                raise CurriculumError(file, f"{rel} is not a file of solution/")
-            if original.read_bytes() == file.read_bytes():
-                raise CurriculumError(file, f"{rel} is the same as in solution/")
+        _overlay_check(folder, path, solution, "a mutant")
         mutants.append(
             Mutant(name=folder.name, description=require(path, data, "description", str), anchor=anchor, hint=hint)
         )
@@ -255,17 +259,7 @@ def equivalents_read(root: Path) -> tuple[Mutant, ...]:
         data = toml_load(path, path.read_text())
         if sorted(data) != ["description"]:
             raise CurriculumError(path, "equivalent.toml holds exactly one setting: description")
-        overlay = [p for p in tree_files(folder) if p != path]
-        if not overlay:
-            raise CurriculumError(folder, "an equivalent changes at least one file of solution/")
-        for file in overlay:
-            rel = file.relative_to(folder).as_posix()
-            if is_test_path(rel):
-                raise CurriculumError(file, "equivalents change app files, never tests or pytest configuration")
-            if not (solution / rel).is_file():
-                raise CurriculumError(file, f"{rel} is not a file of solution/")
-            if (solution / rel).read_bytes() == file.read_bytes():
-                raise CurriculumError(file, f"{rel} is the same as in solution/")
+        _overlay_check(folder, path, solution, "an equivalent")
         description = require(path, data, "description", str)
         variants.append(Mutant(name=folder.name, description=description, anchor="", hint=""))
     if len(variants) > MAX_MUTANTS:

@@ -258,16 +258,7 @@ def grade(
             else None
         )
         if verdict is None:
-            return Grade(
-                status=Submission.Status.ERROR,
-                verdict=Verdict.INFRA_ERROR,
-                score=None,
-                counts_as_attempt=False,
-                results={},
-                flagged=True,
-                flag_reason="The sandbox ended without results and without hitting a limit.",
-                error_message="The grader produced no results. This is not counted as an attempt.",
-            )
+            return _infra_error("The grader produced no results. This is not counted as an attempt.")
         limit = {"stage": stages_started[-1] if stages_started else None, "test": None}
         return Grade(
             status=Submission.Status.GRADED,
@@ -277,25 +268,13 @@ def grade(
             results={"checks": [], "stages": [], "lint": [], "limit": limit, "collection_errors": []},
         )
     if raw_results.get("schema") != RESULTS_SCHEMA:
-        return Grade(
-            status=Submission.Status.ERROR,
-            verdict=Verdict.INFRA_ERROR,
-            score=None,
-            counts_as_attempt=False,
-            results={},
-            error_message=f"The grading image speaks results schema {raw_results.get('schema')!r}, not "
-            f"{RESULTS_SCHEMA}: it is out of date. This is not counted as an attempt.",
+        return _infra_error(
+            f"The grading image speaks results schema {raw_results.get('schema')!r}, not {RESULTS_SCHEMA}: it is "
+            "out of date. This is not counted as an attempt."
         )
     results = clean_results(raw_results)
     if results["internal_error"]:
-        return Grade(
-            status=Submission.Status.ERROR,
-            verdict=Verdict.INFRA_ERROR,
-            score=None,
-            counts_as_attempt=False,
-            results=results,
-            error_message="The grader failed internally. This is not counted as an attempt.",
-        )
+        return _infra_error("The grader failed internally. This is not counted as an attempt.", results)
     stages = {stage["name"]: stage for stage in results["stages"]}
     checks, flagged, flag_reason = [], False, ""
     problems = {}
@@ -411,6 +390,12 @@ def grade(
         flag_reason=flag_reason,
         held=held,
     )
+
+
+def _infra_error(message: str, results: dict | None = None) -> Grade:
+    """A fault on our side: no score, no attempt used, never the learner's flag."""
+    return Grade(status=Submission.Status.ERROR, verdict=Verdict.INFRA_ERROR, score=None, counts_as_attempt=False,
+                 results=results or {}, error_message=message)  # fmt: skip
 
 
 def scrub(message: str, hidden_lines: frozenset[str]) -> str:
